@@ -1,0 +1,69 @@
+"""Promotions: multiply spend points over a date range, on some weekdays, between some hours."""
+from datetime import time
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from pos_loyalty.hookspecs import EarningContext, Multiplier, RuleKind, hookimpl
+
+PLUGIN_NAME = "multiplier"
+__version__ = "1.0"
+WEEKDAY_NAMES = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
+
+
+class MultiplierRuleSchema(Schema):
+    factor = fields.Decimal(required=True, as_string=True, places=2,
+                            validate=validate.Range(min=Decimal("0.01"), max=Decimal("100")))
+    starts_on = fields.Date(load_default=None, allow_none=True)
+    ends_on = fields.Date(load_default=None, allow_none=True)
+    weekdays = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=7)),
+                           load_default=list, validate=validate.Length(max=7))
+    from_time = fields.Time(load_default=None, allow_none=True)
+    to_time = fields.Time(load_default=None, allow_none=True)
+    description = fields.String(load_default="", validate=validate.Length(max=80))
+
+    @validates_schema
+    def check_ranges(self, data, **kwargs):
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            raise ValidationError("ends_on is before starts_on.", "ends_on")
+        if (data.get("from_time") is None) != (data.get("to_time") is None):
+            raise ValidationError("Give both from_time and to_time, or neither.", "to_time")
+        if data.get("from_time") and data["to_time"] <= data["from_time"]:
+            raise ValidationError("to_time must be after from_time.", "to_time")
+        if len(set(data.get("weekdays") or [])) != len(data.get("weekdays") or []):
+            raise ValidationError("A weekday is listed twice.", "weekdays")
+
+
+def _describe(params) -> str:
+    text = params.get("description") or f"×{Decimal(str(params['factor'])).normalize():f} points"
+    if params.get("weekdays"):
+        text += " (" + ", ".join(WEEKDAY_NAMES[d] for d in sorted(params["weekdays"])) + ")"
+    return text
+
+
+@hookimpl
+def loyalty_rule_kinds():
+    return [RuleKind("multiplier", MultiplierRuleSchema, _describe)]
+
+
+def in_force(params: dict, context: EarningContext) -> bool:
+    day, moment = context.at.date(), context.at.time().replace(tzinfo=None)
+    starts_on, ends_on = params.get("starts_on"), params.get("ends_on")
+    if starts_on and day.isoformat() < str(starts_on):
+        return False
+    if ends_on and day.isoformat() > str(ends_on):
+        return False
+    if params.get("weekdays") and day.isoweekday() not in params["weekdays"]:
+        return False
+    if params.get("from_time"):
+        if not time.fromisoformat(str(params["from_time"])) <= moment < time.fromisoformat(str(params["to_time"])):
+            return False
+    return True
+
+
+@hookimpl
+def loyalty_multipliers(context: EarningContext):
+    if not context.sale_earns:
+        return []
+    return [Multiplier(Decimal(str(rule.params["factor"])), _describe(rule.params))
+            for rule in context.rules_of_kind("multiplier") if in_force(rule.params, context)]

@@ -1,0 +1,113 @@
+"""Clients: create, search, read; their loyalty summary, ledger and manual adjustments."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask_smorest import Blueprint
+
+from pos_loyalty.core.errors import Conflict
+from pos_loyalty.runtime import runtime
+from pos_loyalty.services import clients as client_service
+from pos_loyalty.services import loyalty as loyalty_service
+from pos_loyalty.services.context import salon_time
+
+from .auth import current_actor, requires
+from .idempotency import idempotent
+from .schemas import (AdjustmentInSchema, AdjustmentOutSchema, ClientListSchema, ClientPatchSchema,
+                      ClientQuerySchema, ClientSchema, LedgerPageSchema, LedgerQuerySchema, LoyaltySchema)
+
+bp = Blueprint("clients", __name__, url_prefix="/api/v1/clients", description="Clients and their points")
+
+
+def client_out(client) -> dict:
+    return {"id": client.id, "first_name": client.first_name, "last_name": client.last_name,
+            "phone": client.phone, "email": client.email, "subscriber": client.subscriber,
+            "birth_date": client.birth_date, "referral_code": client.referral_code,
+            "referred_by": client_service.get_client(client.referrer_id).referral_code if client.referrer_id else None,
+            "referral_link": runtime().referral_link.format(code=client.referral_code),
+            "created_at": client.created_at}
+
+
+def ledger_item(entry, zone: str) -> dict:
+    return {"id": entry.id, "at": entry.at.astimezone(ZoneInfo(zone)).isoformat(timespec="seconds"),
+            "kind": entry.kind, "points": entry.points, "description": entry.description,
+            "sale_id": entry.sale_id, "reward_id": entry.reward_id, "rule_version": entry.rule_version,
+            "expires_on": entry.expires_on, "staff": entry.staff}
+
+
+@bp.route("", methods=["POST"])
+@idempotent
+@requires("till")
+@bp.arguments(ClientSchema)
+@bp.response(201, ClientSchema)
+def create_client(data):
+    return client_out(client_service.create_client(current_actor(), data))
+
+
+@bp.route("", methods=["GET"])
+@requires("till")
+@bp.arguments(ClientQuerySchema, location="query")
+@bp.response(200, ClientListSchema)
+def search_clients(query):
+    """Search by name, phone, e-mail or referral code (accents and case ignored)."""
+    return {"items": [client_out(c) for c in client_service.search_clients(query["q"], query["limit"])]}
+
+
+@bp.route("/<int:client_id>", methods=["GET"])
+@requires("till")
+@bp.response(200, ClientSchema)
+def read_client(client_id):
+    return client_out(client_service.get_client(client_id))
+
+
+@bp.route("/<int:client_id>", methods=["PATCH"])
+@idempotent
+@requires("till")
+@bp.arguments(ClientPatchSchema(partial=True))
+@bp.response(200, ClientSchema)
+def patch_client(data, client_id):
+    """Correct a profile; `referred_by` records a forgotten referral before the first paid sale."""
+    return client_out(client_service.update_client(current_actor(), client_id, data))
+
+
+@bp.route("/<int:client_id>/loyalty", methods=["GET"])
+@requires("till")
+@bp.response(200, LoyaltySchema)
+def read_loyalty(client_id):
+    actor = current_actor()
+    loyalty = loyalty_service.loyalty_of(actor, client_id)
+    if not loyalty.enabled and not actor.is_manager:
+        raise Conflict("The loyalty program is disabled: balances are hidden at the till.", code="program_disabled")
+    summary = loyalty.summary
+    next_reward = None
+    if summary.next_reward:
+        next_reward = {"id": summary.next_reward.id, "name": summary.next_reward.name,
+                       "points_cost": summary.next_reward.points_cost, "points_missing": summary.points_missing}
+    return {"client_id": client_id, "enabled": loyalty.enabled, "balance": summary.balance, "held": summary.held,
+            "available": summary.available, "next_expiry": summary.next_expiry, "expiring": summary.expiring,
+            "eligible_rewards": summary.eligible_rewards, "next_reward": next_reward,
+            "referral_code": client_service.get_client(client_id).referral_code}
+
+
+@bp.route("/<int:client_id>/ledger", methods=["GET"])
+@requires("till")
+@bp.arguments(LedgerQuerySchema, location="query")
+@bp.response(200, LedgerPageSchema)
+def read_ledger(query, client_id):
+    """The client's history, newest first; follow `next` for older entries."""
+    actor = current_actor()
+    entries, following = loyalty_service.ledger_page(actor, client_id, query.get("cursor"), query["limit"])
+    zone = salon_time(actor.salon_id).zone
+    return {"items": [ledger_item(e, zone) for e in entries], "next": following}
+
+
+@bp.route("/<int:client_id>/adjustments", methods=["POST"])
+@idempotent
+@requires("manager")
+@bp.arguments(AdjustmentInSchema)
+@bp.response(201, AdjustmentOutSchema)
+def adjust(data, client_id):
+    actor = current_actor()
+    entry = loyalty_service.adjust_points(actor, client_id, data["points"], data["reason"])
+    balance = loyalty_service.loyalty_of(actor, client_id).summary.balance
+    return {"entry": ledger_item(entry, salon_time(actor.salon_id).zone), "balance": balance}

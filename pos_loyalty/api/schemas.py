@@ -1,0 +1,334 @@
+"""Request and answer bodies of the JSON API (marshmallow 4). Field names are the contract: add, never rename."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, validate, validates
+
+from pos_loyalty.core.rewards import REWARD_KINDS
+
+from .fields import MAX_POINTS, Money, reject_blank
+
+NAME = validate.And(validate.Length(min=1, max=80), reject_blank)
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class Ratio(fields.Field):
+    """A decimal ratio such as "0.5", "1", "2" (points per currency unit, multipliers), dumped without zeros."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else f"{Decimal(value).normalize():f}"
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ValidationError("Give a decimal number such as \"1\" or \"0.5\".")
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValidationError("Give a decimal number such as \"1\" or \"0.5\".") from None
+        if not number.is_finite() or not Decimal("0") <= number <= Decimal("1000"):
+            raise ValidationError("Must be between 0 and 1000.")
+        if number != number.quantize(Decimal("0.0001")):
+            raise ValidationError("At most four decimals.")
+        return number
+
+
+# --- program -------------------------------------------------------------------------------------------
+class ProgramSchema(Strict):
+    enabled = fields.Boolean(required=True)
+    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$", error="An ISO code: EUR."))
+    points_per_unit = Ratio(required=True)
+    rounding = fields.String(required=True, validate=validate.OneOf(["floor", "half_up", "ceiling"]))
+    validity_months = fields.Integer(required=True, strict=True, allow_none=True, validate=validate.Range(1, 120))
+    products_earn = fields.Boolean(required=True)
+    discounted_sales_earn = fields.Boolean(required=True)
+    subscribers_earn = fields.Boolean(required=True)
+    referrer_bonus = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100_000))
+    welcome_bonus = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100_000))
+    allow_stacking = fields.Boolean(required=True)
+    version = fields.Integer(dump_only=True)
+    changed_at = fields.AwareDateTime(dump_only=True, attribute="created_at")
+    changed_by = fields.String(dump_only=True)
+
+
+# --- rules ---------------------------------------------------------------------------------------------
+class RuleInSchema(Schema):
+    """`kind` picks the rule kind; the other fields are those of the kind (see the kinds' own schemas)."""
+
+    class Meta:
+        unknown = "include"
+
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    active = fields.Boolean(load_default=True)
+
+
+class RulePatchSchema(Schema):
+    class Meta:
+        unknown = "include"
+
+    active = fields.Boolean()
+
+
+class RuleOutSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    active = fields.Boolean()
+    description = fields.String()
+
+    @post_dump(pass_original=True)
+    def add_params(self, data, original, **kwargs):
+        return {**original.get("params", {}), **data}
+
+
+# --- rewards -------------------------------------------------------------------------------------------
+class RewardSchema(Strict):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=NAME)
+    kind = fields.String(required=True, validate=validate.OneOf(REWARD_KINDS))
+    value = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    points_cost = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_POINTS))
+    description = fields.String(load_default="", validate=validate.Length(max=500))
+    active = fields.Boolean(load_default=True)
+
+
+# --- catalogue -----------------------------------------------------------------------------------------
+class CatalogueItemSchema(Strict):
+    id = fields.Integer(dump_only=True)
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
+                                                                  error="Letters, digits, - _ . (40 at most)."))
+    name = fields.String(required=True, validate=validate.And(validate.Length(min=1, max=120), reject_blank))
+    kind = fields.String(required=True, validate=validate.OneOf(["service", "product"]))
+    category = fields.String(load_default="", validate=validate.Length(max=40))
+    price = Money(required=True)
+    active = fields.Boolean(load_default=True)
+
+
+class CatalogueQuerySchema(Strict):
+    q = fields.String(validate=validate.Length(max=80))
+
+
+# --- clients -------------------------------------------------------------------------------------------
+class ClientSchema(Strict):
+    id = fields.Integer(dump_only=True)
+    first_name = fields.String(required=True, validate=NAME)
+    last_name = fields.String(required=True, validate=NAME)
+    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^\+?[0-9 ().-]{6,24}$",
+                                                                   error="A phone number: digits, spaces, +."))
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    referred_by = fields.String(allow_none=True, validate=validate.Length(min=1, max=60))
+    subscriber = fields.Boolean(load_default=False)
+    birth_date = fields.Date(allow_none=True)
+    referral_code = fields.String(dump_only=True)
+    referral_link = fields.String(dump_only=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+
+    @validates("birth_date")
+    def check_birth_date(self, value, **kwargs):
+        if value is not None and not date(1900, 1, 1) <= value <= date.today():
+            raise ValidationError("A birth date between 1900 and today.")
+
+
+class ClientPatchSchema(ClientSchema):
+    pass
+
+
+class ClientQuerySchema(Strict):
+    q = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
+class ClientListSchema(Schema):
+    items = fields.List(fields.Nested(ClientSchema))
+
+
+# --- loyalty -------------------------------------------------------------------------------------------
+class ExpiringSchema(Schema):
+    points = fields.Integer()
+    expires_on = fields.Date()
+
+
+class RewardOfferSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    points_cost = fields.Integer()
+
+
+class NextRewardSchema(RewardOfferSchema):
+    points_missing = fields.Integer()
+
+
+class LoyaltySchema(Schema):
+    client_id = fields.Integer()
+    enabled = fields.Boolean()
+    balance = fields.Integer()
+    held = fields.Integer()
+    available = fields.Integer()
+    next_expiry = fields.Nested(ExpiringSchema, allow_none=True)
+    expiring = fields.List(fields.Nested(ExpiringSchema))
+    eligible_rewards = fields.List(fields.Nested(RewardOfferSchema))
+    next_reward = fields.Nested(NextRewardSchema, allow_none=True)
+    referral_code = fields.String()
+
+
+class LedgerItemSchema(Schema):
+    id = fields.Integer()
+    at = fields.String()  # ISO 8601 in the salon's time zone
+    kind = fields.String()
+    points = fields.Integer()
+    description = fields.String()
+    sale_id = fields.Integer(allow_none=True)
+    reward_id = fields.Integer(allow_none=True)
+    rule_version = fields.Integer(allow_none=True)
+    expires_on = fields.Date(allow_none=True)
+    staff = fields.String()
+
+
+class LedgerPageSchema(Schema):
+    items = fields.List(fields.Nested(LedgerItemSchema))
+    next = fields.String(allow_none=True)
+
+
+class LedgerQuerySchema(Strict):
+    cursor = fields.String(validate=validate.Length(max=40))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class AdjustmentInSchema(Strict):
+    points = fields.Integer(required=True, strict=True, validate=validate.Range(-MAX_POINTS, MAX_POINTS))
+    reason = fields.String(required=True, validate=validate.And(validate.Length(min=1, max=250), reject_blank))
+
+
+class AdjustmentOutSchema(Schema):
+    entry = fields.Nested(LedgerItemSchema)
+    balance = fields.Integer()
+
+
+# --- sales ---------------------------------------------------------------------------------------------
+class SaleLineSchema(Strict):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    kind = fields.String(validate=validate.OneOf(["service", "product"]))
+    category = fields.String(validate=validate.Length(max=40))
+    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 999))
+    unit_price = Money()
+    amount = Money(dump_only=True)
+
+
+class SaleInSchema(Strict):
+    client_id = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1))
+    till = fields.String(allow_none=True, validate=validate.Length(min=1, max=40))
+    lines = fields.List(fields.Nested(SaleLineSchema), required=True, validate=validate.Length(min=1, max=200))
+    discount_code = fields.String(allow_none=True, validate=validate.Length(min=1, max=40))
+    discount_amount = Money(allow_none=True)
+
+
+class RedemptionSchema(Schema):
+    id = fields.Integer()
+    reward_id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    points_cost = fields.Integer()
+    discount = Money()
+    status = fields.String()
+
+
+class DiscountSchema(Schema):
+    description = fields.String()
+    amount = Money()
+
+
+class PaymentLineSchema(Schema):
+    id = fields.Integer()
+    amount = Money()
+    tendered = Money()
+    method = fields.String()
+    at = fields.AwareDateTime()
+
+
+class EarningSchema(Schema):
+    kind = fields.String()
+    description = fields.String()
+    points = fields.Integer()
+
+
+class QuoteSchema(Schema):
+    points_to_earn = fields.Integer()
+    balance_after = fields.Integer(allow_none=True)
+    points_to_redeem = fields.Integer()
+    earnings = fields.List(fields.Nested(EarningSchema))
+
+
+class SaleOutSchema(Schema):
+    id = fields.Integer()
+    client_id = fields.Integer(allow_none=True)
+    till = fields.String()
+    status = fields.String()
+    lines = fields.List(fields.Nested(SaleLineSchema))
+    discount_code = fields.String(allow_none=True)
+    discount_amount = Money()
+    total = Money()
+    discount = Money()
+    to_pay = Money()
+    paid = Money()
+    due = Money()
+    change = Money()
+    discounts = fields.List(fields.Nested(DiscountSchema))
+    redemptions = fields.List(fields.Nested(RedemptionSchema))
+    payments = fields.List(fields.Nested(PaymentLineSchema))
+    quote = fields.Nested(QuoteSchema)
+    created_at = fields.AwareDateTime()
+    paid_at = fields.AwareDateTime(allow_none=True)
+    program_version = fields.Integer(allow_none=True)
+
+
+class AttachClientSchema(Strict):
+    client_id = fields.Integer(required=True, strict=True, allow_none=True, validate=validate.Range(min=1))
+
+
+class RedemptionInSchema(Strict):
+    reward_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
+PAYMENT_METHODS = ["card", "cash", "cheque", "voucher", "gift_card", "transfer", "other"]
+
+
+class PaymentInSchema(Strict):
+    amount = Money(required=True)
+    method = fields.String(required=True, validate=validate.OneOf(PAYMENT_METHODS))
+
+
+class PaymentOutSchema(Schema):
+    sale = fields.Nested(SaleOutSchema)
+    status = fields.String()
+    points_earned = fields.Integer()
+    points_redeemed = fields.Integer()
+    balance = fields.Integer(allow_none=True)
+    change = Money()
+
+
+class RefundOutSchema(Schema):
+    sale = fields.Nested(SaleOutSchema)
+    points_reversed = fields.Integer()
+    points_returned = fields.Integer()
+    balance = fields.Integer(allow_none=True)
+
+
+class ReceiptQuerySchema(Strict):
+    format = fields.String(load_default="text", validate=validate.OneOf(["text", "escpos", "png"]))
+    width = fields.Integer(validate=validate.OneOf([32, 48]))
+
+
+class ErrorSchema(Schema):
+    class Body(Schema):
+        code = fields.String()
+        message = fields.String()
+        details = fields.Dict()
+
+    error = fields.Nested(Body)
+
+

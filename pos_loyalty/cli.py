@@ -1,0 +1,118 @@
+"""The `pos-loyalty` command (Flask's CLI conventions): db, demo, serve, token, staff, expire."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from pos_loyalty.core.errors import DomainError
+
+
+def _create_app(*args, **kwargs):
+    from pos_loyalty import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def main() -> None:
+    """Loyalty at the till of hair and beauty salons."""
+
+
+def _fail(error: DomainError):
+    raise click.ClickException(error.message)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@with_appcontext
+def serve_command(host: str, port: int, threads: int) -> None:
+    """Serve the API and the panel with waitress (several tills at once)."""
+    from waitress import serve
+
+    from pos_loyalty.services.setup import ensure_salon
+
+    ensure_salon()
+    click.echo(f"pos_loyalty serving on http://{host}:{port}/")
+    serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="pos_loyalty")
+
+
+@click.group("token")
+def token_group() -> None:
+    """API tokens for tills and managers."""
+
+
+@token_group.command("create")
+@click.option("--role", required=True, type=click.Choice(["till", "manager"]))
+@click.option("--name", default=None, help="Who or what uses it: a till code or a person.")
+@click.option("--till", "till_code", default=None, help="The till a till token belongs to (default till-1).")
+@with_appcontext
+def token_create(role: str, name: str | None, till_code: str | None) -> None:
+    """Create a token; it is printed once, as the last line."""
+    from pos_loyalty.services.staff import create_token
+
+    try:
+        row, token = create_token(role, name, till_code)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Created {role} token “{row.name}” (id {row.id}). Keep it secret; it is not shown again:")
+    click.echo(token)
+
+
+@click.group("staff")
+def staff_group() -> None:
+    """Staff who log in to the panel with a PIN."""
+
+
+@staff_group.command("add")
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["cashier", "manager"]))
+@click.option("--pin", required=True, help="4 to 8 digits.")
+@with_appcontext
+def staff_add(name: str, role: str, pin: str) -> None:
+    from pos_loyalty.services.staff import add_staff
+
+    try:
+        staff = add_staff(name, role, pin)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Added {role} {staff.name} (id {staff.id}).")
+
+
+@click.command("expire")
+@with_appcontext
+def expire_command() -> None:
+    """Write today's expiry entries for every client (nightly; the till also does it on the fly)."""
+    from pos_loyalty.services.expiry import sweep_all
+
+    click.echo(f"{sweep_all()} points expired.")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--no-serve", is_flag=True, help="Load the demo salon and stop.")
+@with_appcontext
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Migrate, load a demo salon (services, clients, rewards, a year of history) and serve."""
+    from flask_migrate import upgrade
+
+    from pos_loyalty.demo import load_demo
+
+    upgrade()
+    report = load_demo()
+    for line in report:
+        click.echo(line)
+    if not no_serve:
+        click.get_current_context().invoke(serve_command, host=host, port=port, threads=8)
+
+
+def register_commands(app) -> None:
+    for command in (serve_command, token_group, staff_group, expire_command, demo_command):
+        app.cli.add_command(command)
+    # `db` (upgrade, migrate, ...) comes from Flask-Migrate.
+    from flask_migrate.cli import db as db_group
+
+    app.cli.add_command(db_group)

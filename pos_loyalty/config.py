@@ -1,0 +1,37 @@
+"""Configuration: defaults, then the instance folder's config.py, then POS_LOYALTY_* environment variables."""
+from __future__ import annotations
+
+import os
+
+ENVIRONMENT_KEYS = {
+    "POS_LOYALTY_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "POS_LOYALTY_PRINTER": "PRINTER_URL",
+    "POS_LOYALTY_SECRET_KEY": "SECRET_KEY",
+    "POS_LOYALTY_PLUGINS_DIR": "PLUGINS_DIR",
+    "POS_LOYALTY_REFERRAL_LINK": "REFERRAL_LINK",
+}
+
+
+def default_config(instance_path: str) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "pos_loyalty.sqlite"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "PRINTER_URL": "none",
+        "SECRET_KEY": None,
+        "PLUGINS_DIR": None,
+        "PLUGINS": [],
+        "CLOCK": None,
+        # The link a client shares; the QR code on the receipt holds it.
+        "REFERRAL_LINK": "https://example.invalid/r/{code}",
+        "API_TITLE": "pos_loyalty",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "JSON_SORT_KEYS": False,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+    }
+
+
+def from_environment() -> dict:
+    return {key: os.environ[env] for env, key in ENVIRONMENT_KEYS.items() if os.environ.get(env)}

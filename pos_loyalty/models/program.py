@@ -1,0 +1,75 @@
+"""The program's versions, its earning rules, the rewards catalogue and the salon's catalogue."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pos_loyalty.extensions import db
+from pos_loyalty.models.types import Money, UTCDateTime
+
+
+class ProgramVersion(db.Model):
+    """One immutable row per change: sales and ledger entries name the version that computed them."""
+
+    __tablename__ = "program_versions"
+    version: Mapped[int] = mapped_column(primary_key=True)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    points_per_unit: Mapped[Decimal] = mapped_column(Numeric(10, 4, asdecimal=True), default=Decimal("1"))
+    rounding: Mapped[str] = mapped_column(String(10), default="floor")
+    validity_months: Mapped[int | None] = mapped_column(nullable=True)
+    products_earn: Mapped[bool] = mapped_column(default=True)
+    discounted_sales_earn: Mapped[bool] = mapped_column(default=False)
+    subscribers_earn: Mapped[bool] = mapped_column(default=False)
+    referrer_bonus: Mapped[int] = mapped_column(default=0)
+    welcome_bonus: Mapped[int] = mapped_column(default=0)
+    allow_stacking: Mapped[bool] = mapped_column(default=False)
+    # The rules and rewards as they stood, so a past sale can be explained.
+    rules_snapshot: Mapped[list] = mapped_column(JSON, default=list)
+    rewards_snapshot: Mapped[list] = mapped_column(JSON, default=list)
+    change: Mapped[str] = mapped_column(String(250), default="")
+    changed_by: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class EarningRuleRow(db.Model):
+    __tablename__ = "earning_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(default=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Reward(db.Model):
+    __tablename__ = "rewards"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))  # amount_off | percent_off | free_item
+    value: Mapped[str] = mapped_column(String(40))
+    points_cost: Mapped[int]
+    description: Mapped[str] = mapped_column(String(500), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CatalogueItem(db.Model):
+    """A service or retail product the salon sells; sale lines must name one."""
+
+    __tablename__ = "catalogue_items"
+    __table_args__ = (UniqueConstraint("salon_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10))  # service | product
+    category: Mapped[str] = mapped_column(String(40), default="")
+    price: Mapped[Decimal] = mapped_column(Money())
+    active: Mapped[bool] = mapped_column(default=True)

@@ -1,0 +1,75 @@
+"""Sales at the till, their lines, the rewards held on them and their payments."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pos_loyalty.extensions import db
+from pos_loyalty.models.types import Money, UTCDateTime
+
+
+class Sale(db.Model):
+    __tablename__ = "sales"
+    __table_args__ = (Index("ix_sales_client_status", "client_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id"))
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open | paid | cancelled | refunded
+    discount_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    code_discount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    program_version: Mapped[int | None] = mapped_column(nullable=True)
+    points_earned: Mapped[int] = mapped_column(default=0)  # by the client, once paid
+    points_redeemed: Mapped[int] = mapped_column(default=0)
+
+    lines: Mapped[list["SaleLine"]] = relationship(order_by="SaleLine.position", cascade="all, delete-orphan")
+    redemptions: Mapped[list["Redemption"]] = relationship(order_by="Redemption.id")
+    payments: Mapped[list["Payment"]] = relationship(order_by="Payment.id")
+
+
+class SaleLine(db.Model):
+    __tablename__ = "sale_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    position: Mapped[int]
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(40), default="")
+    quantity: Mapped[int]
+    unit_price: Mapped[Decimal] = mapped_column(Money())
+
+
+class Redemption(db.Model):
+    """A reward applied to a sale: its terms are copied, so editing the reward later changes nothing here."""
+
+    __tablename__ = "redemptions"
+    __table_args__ = (Index("ix_redemptions_account_status", "account_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    reward_id: Mapped[int] = mapped_column(ForeignKey("rewards.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("points_accounts.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(40))
+    points_cost: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12), default="held")  # held | deducted | released | returned
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Payment(db.Model):
+    __tablename__ = "payments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())  # what goes towards the sale
+    tendered: Mapped[Decimal] = mapped_column(Money())  # what the client handed over (cash)
+    method: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

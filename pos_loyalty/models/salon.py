@@ -1,0 +1,61 @@
+"""The salon, its tills and its staff, and the API tokens that tills and managers use."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pos_loyalty.extensions import db
+from pos_loyalty.models.types import UTCDateTime
+
+
+class Salon(db.Model):
+    __tablename__ = "salons"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(250), default="")
+    vat_number: Mapped[str] = mapped_column(String(40), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    locale: Mapped[str] = mapped_column(String(10), default="fr_FR")
+    receipt_footer: Mapped[str] = mapped_column(String(250), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    tills: Mapped[list["Till"]] = relationship(back_populates="salon")
+
+
+class Till(db.Model):
+    __tablename__ = "tills"
+    __table_args__ = (UniqueConstraint("salon_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(80), default="")
+    printer_url: Mapped[str | None] = mapped_column(String(250), nullable=True)
+    printer_width: Mapped[int] = mapped_column(default=48)
+
+    salon: Mapped[Salon] = relationship(back_populates="tills")
+
+
+class Staff(db.Model):
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20))  # cashier | manager
+    pin_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20))  # till | manager
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id"))
+    till_id: Mapped[int | None] = mapped_column(ForeignKey("tills.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

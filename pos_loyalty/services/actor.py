@@ -1,0 +1,17 @@
+"""Who is acting: a till or manager token, a cashier on the panel, or the command line."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    role: str  # till | manager (cashiers act with the till role)
+    salon_id: int
+    till_id: int | None = None
+    token_id: int | None = None
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"

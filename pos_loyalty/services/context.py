@@ -1,0 +1,76 @@
+"""What every use case reads first: the program version in force, the salon's clock and formats."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_currency
+from sqlalchemy import select
+
+from pos_loyalty.core.errors import NotFound
+from pos_loyalty.core.program import EarningRule, ProgramTerms
+from pos_loyalty.extensions import db
+from pos_loyalty.models import EarningRuleRow, ProgramVersion, Salon
+from pos_loyalty.runtime import runtime
+
+
+@dataclass(frozen=True)
+class SalonTime:
+    salon: Salon
+    now: datetime  # aware, UTC
+    local: datetime  # aware, salon time zone
+
+    @property
+    def today(self) -> date:
+        return self.local.date()
+
+    @property
+    def zone(self) -> str:
+        return self.salon.timezone
+
+
+def salon_time(salon_id: int) -> SalonTime:
+    salon = db.session.get(Salon, salon_id)
+    if salon is None:
+        raise NotFound(f"Salon {salon_id} does not exist.", code="salon_not_found")
+    now = runtime().now()
+    return SalonTime(salon=salon, now=now, local=now.astimezone(ZoneInfo(salon.timezone)))
+
+
+def current_program() -> ProgramVersion:
+    version = db.session.scalars(select(ProgramVersion).order_by(ProgramVersion.version.desc()).limit(1)).first()
+    if version is None:
+        raise NotFound("The loyalty program is not set up: run `pos-loyalty db upgrade`.", code="no_program")
+    return version
+
+
+def terms_of(version: ProgramVersion) -> ProgramTerms:
+    return ProgramTerms(
+        version=version.version, enabled=version.enabled, currency=version.currency,
+        points_per_unit=Decimal(version.points_per_unit), rounding=version.rounding,
+        validity_months=version.validity_months, products_earn=version.products_earn,
+        discounted_sales_earn=version.discounted_sales_earn, subscribers_earn=version.subscribers_earn,
+        referrer_bonus=version.referrer_bonus, welcome_bonus=version.welcome_bonus,
+        allow_stacking=version.allow_stacking,
+    )
+
+
+def current_terms() -> ProgramTerms:
+    return terms_of(current_program())
+
+
+def active_rules() -> tuple[EarningRule, ...]:
+    rows = db.session.scalars(
+        select(EarningRuleRow).where(EarningRuleRow.active.is_(True), EarningRuleRow.deleted_at.is_(None))
+        .order_by(EarningRuleRow.id)
+    )
+    return tuple(EarningRule(id=row.id, kind=row.kind, params=dict(row.params)) for row in rows)
+
+
+def money_formatter(currency: str, locale: str):
+    def format_money(amount: Decimal) -> str:
+        return format_currency(amount, currency, locale=locale)
+
+    return format_money

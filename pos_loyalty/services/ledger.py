@@ -1,0 +1,136 @@
+"""The points ledger: lock an account, sweep expiries, credit lots, debit lots. Append-only.
+
+Every function here runs inside the caller's transaction with the account row locked (SELECT ... FOR
+UPDATE on PostgreSQL; on SQLite the transaction itself began IMMEDIATE), so two tills never interleave.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from pos_loyalty.core.lots import LotView, is_expired, plan_credit, plan_debit
+from pos_loyalty.extensions import db
+from pos_loyalty.models import LedgerEntry, LotConsumption, PointsAccount, PointsLot
+
+
+def lock_accounts(client_ids: list[int]) -> dict[int, PointsAccount]:
+    """Lock several accounts in id order, so two transactions locking the same pair never deadlock."""
+    accounts = db.session.scalars(
+        select(PointsAccount).where(PointsAccount.client_id.in_(client_ids))
+        .order_by(PointsAccount.id).with_for_update()
+    ).all()
+    for account in accounts:
+        db.session.refresh(account)  # the row as it is now that we hold the lock
+    return {account.client_id: account for account in accounts}
+
+
+def lock_account(client_id: int) -> PointsAccount:
+    return lock_accounts([client_id])[client_id]
+
+
+def open_lots(account: PointsAccount) -> list[PointsLot]:
+    return list(db.session.scalars(
+        select(PointsLot).where(PointsLot.account_id == account.id, PointsLot.remaining > 0)
+    ))
+
+
+def lot_views(lots: list[PointsLot]) -> list[LotView]:
+    return [LotView(lot.id, lot.remaining, lot.earned_on, lot.expires_on) for lot in lots]
+
+
+def sweep_expired(account: PointsAccount, today: date, zone: str) -> int:
+    """Write an expiry entry for every day whose points ran out; returns the points expired."""
+    expired_by_day: dict[date, list[PointsLot]] = defaultdict(list)
+    for lot in db.session.scalars(
+        select(PointsLot).where(PointsLot.account_id == account.id, PointsLot.remaining > 0,
+                                PointsLot.expires_on < today)
+    ):
+        expired_by_day[lot.expires_on].append(lot)
+    total = 0
+    for day in sorted(expired_by_day):
+        lots = expired_by_day[day]
+        points = sum(lot.remaining for lot in lots)
+        # The entry is dated when the points left: the first moment of the day after their expiry date.
+        at = datetime.combine(day + timedelta(days=1), time.min, ZoneInfo(zone))
+        entry = _entry(account, at=at, kind="expire", points=-points,
+                       description=f"{points} points expired (valid until {day.isoformat()})")
+        for lot in lots:
+            db.session.add(LotConsumption(entry_id=entry.id, lot_id=lot.id, points=lot.remaining))
+            lot.remaining = 0
+        account.balance -= points
+        total += points
+    return total
+
+
+def credit(account: PointsAccount, *, points: int, kind: str, description: str, at: datetime,
+           earned_on: date, expires_on: date | None, **source) -> LedgerEntry:
+    """A credit is a new lot; it pays back any debt first."""
+    debt_paid, left = plan_credit(points, account.debt)
+    entry = _entry(account, at=at, kind=kind, points=points, description=description,
+                   expires_on=expires_on, **source)
+    db.session.add(PointsLot(account_id=account.id, entry_id=entry.id, sale_id=source.get("sale_id"),
+                             points=points, remaining=left, earned_on=earned_on, expires_on=expires_on))
+    account.debt -= debt_paid
+    account.balance += points
+    return entry
+
+
+def debit(account: PointsAccount, *, points: int, kind: str, description: str, at: datetime, today: date,
+          allow_debt: bool, preferred_lot_ids: tuple[int, ...] = (), **source) -> LedgerEntry:
+    """Take points from the lots that expire soonest (or the preferred ones first); what the lots cannot
+    cover becomes debt when allowed (refunds), else the caller must have checked the balance."""
+    lots = {lot.id: lot for lot in open_lots(account)}
+    plan = plan_debit(lot_views(list(lots.values())), points, today, preferred_lot_ids)
+    if plan.shortfall and not allow_debt:
+        raise ValueError("debit beyond the live lots without allow_debt")
+    entry = _entry(account, at=at, kind=kind, points=-points, description=description, **source)
+    for lot_id, take in plan.takes:
+        lots[lot_id].remaining -= take
+        db.session.add(LotConsumption(entry_id=entry.id, lot_id=lot_id, points=take))
+    account.debt += plan.shortfall
+    account.balance -= points
+    return entry
+
+
+def give_back(account: PointsAccount, debit_entry: LedgerEntry, *, kind: str, description: str,
+              at: datetime, today: date, zone: str, **source) -> LedgerEntry:
+    """Return a debit's points to the very lots it took them from, with their original expiry."""
+    takes = db.session.scalars(select(LotConsumption).where(LotConsumption.entry_id == debit_entry.id)).all()
+    points = -debit_entry.points
+    entry = _entry(account, at=at, kind=kind, points=points, description=description, **source)
+    debt = account.debt
+    for take in takes:
+        lot = db.session.get(PointsLot, take.lot_id)
+        paid = min(debt, take.points)  # returned points pay a debt before they count again
+        debt -= paid
+        lot.remaining += take.points - paid
+    # Points taken beyond the lots (there are none for a redemption) would simply come back as balance.
+    account.debt = debt
+    account.balance += points
+    sweep_expired(account, today, zone)  # points returned to an expired lot leave again at once
+    return entry
+
+
+def _entry(account: PointsAccount, *, at: datetime, kind: str, points: int, description: str,
+           **fields) -> LedgerEntry:
+    entry = LedgerEntry(account_id=account.id, at=at, kind=kind, points=points,
+                        description=description[:250], **fields)
+    db.session.add(entry)
+    db.session.flush()  # the id is needed by the lot or consumption that points at it
+    return entry
+
+
+def live_balance(account: PointsAccount, today: date) -> int:
+    """The balance as of today without writing: points past expiry but not yet swept are left out."""
+    stale = db.session.scalars(
+        select(PointsLot.remaining).where(PointsLot.account_id == account.id, PointsLot.remaining > 0,
+                                          PointsLot.expires_on < today)
+    ).all()
+    return account.balance - sum(stale)
+
+
+def is_live(lot: PointsLot, today: date) -> bool:
+    return lot.remaining > 0 and not is_expired(lot.expires_on, today)

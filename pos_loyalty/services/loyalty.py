@@ -1,0 +1,96 @@
+"""What the till shows of a client's points: the summary, the history, and the manager's corrections."""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from pos_loyalty.core.errors import Conflict, Forbidden, Invalid
+from pos_loyalty.core.lots import expiry_date
+from pos_loyalty.core.summary import LoyaltySummary, RewardOffer, summarise
+from pos_loyalty.extensions import db
+from pos_loyalty.models import LedgerEntry
+from pos_loyalty.services import ledger
+from pos_loyalty.services.actor import Actor
+from pos_loyalty.services.clients import get_client
+from pos_loyalty.services.context import current_terms, salon_time
+from pos_loyalty.services.program import list_rewards
+from pos_loyalty.services.transaction import transaction
+
+
+@dataclass(frozen=True)
+class ClientLoyalty:
+    summary: LoyaltySummary
+    enabled: bool
+    debt: int
+
+
+def loyalty_of(actor: Actor, client_id: int) -> ClientLoyalty:
+    """Sweeps due expiries first, so the history shows them and the balance equals the ledger."""
+    with transaction():
+        get_client(client_id)
+        clock = salon_time(actor.salon_id)
+        account = ledger.lock_account(client_id)
+        ledger.sweep_expired(account, clock.today, clock.zone)
+        offers = [RewardOffer(r.id, r.name, r.points_cost) for r in list_rewards(active_only=True)]
+        summary = summarise(account.balance, account.held, ledger.lot_views(ledger.open_lots(account)), offers,
+                            clock.today, account.debt)
+        return ClientLoyalty(summary=summary, enabled=current_terms().enabled, debt=account.debt)
+
+
+def encode_cursor(entry_id: int) -> str:
+    return base64.urlsafe_b64encode(f"e{entry_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not raw.startswith("e"):
+            raise ValueError
+        return int(raw[1:])
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid("The cursor is not one this API gave.", code="bad_cursor",
+                      details={"cursor": ["Unknown cursor."]}) from None
+
+
+def ledger_page(actor: Actor, client_id: int, cursor: str | None, limit: int) -> tuple[list[LedgerEntry], str | None]:
+    """The history, newest first, a page at a time (keyset pagination: cost independent of the page)."""
+    with transaction():
+        get_client(client_id)
+        clock = salon_time(actor.salon_id)
+        account = ledger.lock_account(client_id)
+        ledger.sweep_expired(account, clock.today, clock.zone)
+        query = select(LedgerEntry).where(LedgerEntry.account_id == account.id)
+        if cursor:
+            query = query.where(LedgerEntry.id < decode_cursor(cursor))
+        entries = list(db.session.scalars(query.order_by(LedgerEntry.id.desc()).limit(limit + 1)))
+        following = encode_cursor(entries[limit - 1].id) if len(entries) > limit else None
+        return entries[:limit], following
+
+
+def adjust_points(actor: Actor, client_id: int, points: int, reason: str) -> LedgerEntry:
+    """A manager adds or removes points with a reason; removing cannot take the balance below zero."""
+    if not actor.is_manager:
+        raise Forbidden("Only a manager can adjust points.")
+    if points == 0:
+        raise Invalid("An adjustment of 0 points changes nothing.", code="zero_adjustment",
+                      details={"points": ["Must not be 0."]})
+    with transaction():
+        get_client(client_id)
+        clock = salon_time(actor.salon_id)
+        terms = current_terms()
+        account = ledger.lock_account(client_id)
+        ledger.sweep_expired(account, clock.today, clock.zone)
+        source = {"rule_version": terms.version, "salon_id": actor.salon_id, "staff": actor.name}
+        if points > 0:
+            return ledger.credit(account, points=points, kind="adjust", description=reason, at=clock.now,
+                                 earned_on=clock.today, expires_on=expiry_date(clock.today, terms.validity_months),
+                                 **source)
+        available = account.balance - account.held
+        if -points > available:
+            raise Conflict(f"Only {max(available, 0)} points can be removed: the balance is {account.balance}"
+                           f" with {account.held} held by rewards on open sales.",
+                           code="insufficient_points", details={"available": available})
+        return ledger.debit(account, points=-points, kind="adjust", description=reason, at=clock.now,
+                            today=clock.today, allow_debt=False, **source)

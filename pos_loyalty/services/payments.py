@@ -1,0 +1,107 @@
+"""Take a payment; when the sale is fully paid its held rewards are deducted and its points credited,
+all in the same transaction as the payment: a crash leaves the whole sale or none of it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pos_loyalty.core.errors import Conflict, Invalid
+from pos_loyalty.core.lots import expiry_date
+from pos_loyalty.core.quote import REFERRER
+from pos_loyalty.extensions import db
+from pos_loyalty.hookspecs import SaleEvent
+from pos_loyalty.models import Client, Payment, Sale
+from pos_loyalty.runtime import runtime
+from pos_loyalty.services import ledger
+from pos_loyalty.services.actor import Actor
+from pos_loyalty.services.context import SalonTime, current_terms, salon_time
+from pos_loyalty.services.sale_view import quote_open_sale, sale_money
+from pos_loyalty.services.sales import get_sale, require_open
+from pos_loyalty.services.transaction import after_commit, transaction
+
+CASH = "cash"
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    sale: Sale
+    status: str
+    points_earned: int
+    points_redeemed: int
+    balance: int | None
+    change: Decimal
+
+
+def take_payment(actor: Actor, sale_id: int, amount: Decimal, method: str) -> PaymentResult:
+    with transaction():
+        sale = get_sale(sale_id, lock=True)
+        require_open(sale)
+        money = sale_money(sale)
+        due = money.due
+        if amount > due and method != CASH:
+            raise Invalid(f"{amount} is more than the {due} due; only cash can give change.", code="overpayment",
+                          details={"amount": [f"At most {due}."]})
+        if amount == 0 and due > 0:
+            raise Invalid("A payment must be more than 0.", code="zero_payment", details={"amount": ["Must be > 0."]})
+        clock = salon_time(actor.salon_id)
+        db.session.add(Payment(sale_id=sale.id, amount=min(amount, due), tendered=amount, method=method,
+                               at=clock.now))
+        db.session.flush()
+        db.session.refresh(sale)
+        balance = None
+        if sale_money(sale).due == 0:
+            settle(sale, clock, actor)
+        if sale.client_id:
+            balance = ledger.lock_account(sale.client_id).balance
+        return PaymentResult(sale=sale, status=sale.status, points_earned=sale.points_earned,
+                             points_redeemed=sale.points_redeemed, balance=balance, change=sale_money(sale).change)
+
+
+def settle(sale: Sale, clock: SalonTime, actor: Actor) -> None:
+    terms = current_terms()
+    sale.status, sale.paid_at, sale.closed_at, sale.program_version = "paid", clock.now, clock.now, terms.version
+    if sale.client_id is None:
+        _announce(sale)
+        return
+    client = db.session.get(Client, sale.client_id)
+    money = sale_money(sale)
+    quote = quote_open_sale(sale, money, clock)
+    referrer_id = client.referrer_id if quote.referrer_points else None
+    accounts = ledger.lock_accounts([cid for cid in (client.id, referrer_id) if cid is not None])
+    account = accounts[client.id]
+    ledger.sweep_expired(account, clock.today, clock.zone)
+    source = {"sale_id": sale.id, "rule_version": terms.version, "salon_id": sale.salon_id, "staff": actor.name}
+
+    held = [r for r in sale.redemptions if r.status == "held"]
+    if sum(r.points_cost for r in held) > account.balance:
+        raise Conflict("Some of the client's points expired since the reward was applied: remove the reward"
+                       " and take the payment again.", code="insufficient_points",
+                       details={"balance": account.balance})
+    for redemption in held:
+        entry = ledger.debit(account, points=redemption.points_cost, kind="redeem",
+                             description=f"Reward: {redemption.name}", at=clock.now, today=clock.today,
+                             allow_debt=False, reward_id=redemption.reward_id, **source)
+        account.held -= redemption.points_cost
+        redemption.status, redemption.entry_id = "deducted", entry.id
+
+    expires_on = expiry_date(clock.today, terms.validity_months)
+    for earning in quote.earnings:
+        target = accounts[referrer_id] if earning.beneficiary == REFERRER else account
+        description = earning.description
+        if earning.beneficiary == REFERRER:
+            ledger.sweep_expired(target, clock.today, clock.zone)
+            description = f"{earning.description}: {client.first_name} {client.last_name[:1]}."
+        ledger.credit(target, points=earning.points, kind=earning.kind, description=description, at=clock.now,
+                      earned_on=clock.today, expires_on=expires_on, **source)
+    if client.first_paid_sale_id is None:
+        client.first_paid_sale_id = sale.id
+    sale.points_earned = quote.client_points
+    sale.points_redeemed = sum(r.points_cost for r in held)
+    _announce(sale)
+
+
+def _announce(sale: Sale) -> None:
+    event = SaleEvent(sale_id=sale.id, client_id=sale.client_id, salon_id=sale.salon_id,
+                      points_earned=sale.points_earned, points_redeemed=sale.points_redeemed)
+    hook = runtime().plugins.hook
+    after_commit(lambda: hook.sale_paid(event=event))

@@ -1,0 +1,84 @@
+"""Refund a paid sale: the points it earned are reversed, the points it redeemed come back with their
+original expiry. The balance may go negative; redemption is refused until it is positive again."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from pos_loyalty.core.errors import Conflict
+from pos_loyalty.extensions import db
+from pos_loyalty.hookspecs import SaleEvent
+from pos_loyalty.models import Client, LedgerEntry, PointsAccount, PointsLot, Sale
+from pos_loyalty.runtime import runtime
+from pos_loyalty.services import ledger
+from pos_loyalty.services.actor import Actor
+from pos_loyalty.services.context import salon_time
+from pos_loyalty.services.sales import get_sale
+from pos_loyalty.services.transaction import after_commit, transaction
+
+EARNED_KINDS = ("earn", "service", "bonus", "welcome", "referral")
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    sale: Sale
+    points_reversed: int
+    points_returned: int
+    balance: int | None
+
+
+def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
+    with transaction():
+        sale = get_sale(sale_id, lock=True)
+        if sale.status == "refunded":
+            raise Conflict(f"Sale {sale.id} was refunded already.", code="sale_refunded")
+        if sale.status != "paid":
+            raise Conflict(f"Sale {sale.id} is {sale.status}: only a paid sale can be refunded.",
+                           code=f"sale_{sale.status}")
+        clock = salon_time(actor.salon_id)
+        sale.status, sale.closed_at = "refunded", clock.now
+        reversed_points = returned = 0
+        balance = None
+        if sale.client_id is not None:
+            credits = db.session.scalars(select(LedgerEntry).where(
+                LedgerEntry.sale_id == sale.id, LedgerEntry.kind.in_(EARNED_KINDS), LedgerEntry.points > 0)).all()
+            owners = {e.account_id for e in credits}
+            account_ids = db.session.scalars(select(PointsAccount.client_id).where(PointsAccount.id.in_(owners))).all()
+            accounts = ledger.lock_accounts(sorted({sale.client_id, *account_ids}))
+            by_account_id = {a.id: a for a in accounts.values()}
+            for account in accounts.values():
+                ledger.sweep_expired(account, clock.today, clock.zone)
+            source = {"sale_id": sale.id, "rule_version": sale.program_version, "salon_id": actor.salon_id,
+                      "staff": actor.name}
+            client_account = accounts[sale.client_id]
+            for account_id in sorted(owners):
+                account = by_account_id[account_id]
+                entries = [e for e in credits if e.account_id == account_id]
+                points = sum(e.points for e in entries)
+                own_lots = tuple(db.session.scalars(select(PointsLot.id).where(
+                    PointsLot.entry_id.in_([e.id for e in entries]))).all())
+                ledger.debit(account, points=points, kind="refund",
+                             description=f"Sale #{sale.id} refunded: points earned taken back", at=clock.now,
+                             today=clock.today, allow_debt=True, preferred_lot_ids=own_lots, **source)
+                if account is client_account:
+                    reversed_points += points
+            for redemption in sale.redemptions:
+                if redemption.status != "deducted":
+                    continue
+                entry = db.session.get(LedgerEntry, redemption.entry_id)
+                ledger.give_back(client_account, entry, kind="refund",
+                                 description=f"Sale #{sale.id} refunded: points of “{redemption.name}” returned",
+                                 at=clock.now, today=clock.today, zone=clock.zone, reward_id=redemption.reward_id,
+                                 **source)
+                redemption.status = "returned"
+                returned += redemption.points_cost
+            client = db.session.get(Client, sale.client_id)
+            if client.first_paid_sale_id == sale.id:
+                client.first_paid_sale_id = None  # the referral counts again on the next paid sale
+            balance = client_account.balance
+        event = SaleEvent(sale_id=sale.id, client_id=sale.client_id, salon_id=sale.salon_id,
+                          points_reversed=reversed_points, points_returned=returned)
+        hook = runtime().plugins.hook
+        after_commit(lambda: hook.sale_refunded(event=event))
+        return RefundResult(sale=sale, points_reversed=reversed_points, points_returned=returned, balance=balance)

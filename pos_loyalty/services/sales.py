@@ -1,0 +1,143 @@
+"""Open a sale, attach its client, cancel it."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from pos_loyalty.core.errors import Conflict, Invalid, NotFound
+from pos_loyalty.extensions import db
+from pos_loyalty.hookspecs import SaleEvent
+from pos_loyalty.models import Client, Sale, SaleLine, Till
+from pos_loyalty.runtime import runtime
+from pos_loyalty.services import ledger
+from pos_loyalty.services.actor import Actor
+from pos_loyalty.services.catalogue import find_item
+from pos_loyalty.services.transaction import after_commit, transaction
+
+MAX_LINES = 200
+
+
+def get_sale(sale_id: int, *, lock: bool = False) -> Sale:
+    query = select(Sale).where(Sale.id == sale_id)
+    if lock:
+        query = query.with_for_update()
+    sale = db.session.scalars(query).first()
+    if sale is None:
+        raise NotFound(f"Sale {sale_id} does not exist.", code="sale_not_found")
+    if lock:
+        db.session.refresh(sale)
+    return sale
+
+
+def require_open(sale: Sale) -> None:
+    if sale.status != "open":
+        raise Conflict(f"Sale {sale.id} is {sale.status}: it can no longer change.", code=f"sale_{sale.status}",
+                       details={"status": sale.status})
+
+
+def resolve_till(actor: Actor, till_code: str | None) -> Till:
+    if till_code:
+        till = db.session.scalars(select(Till).where(Till.salon_id == actor.salon_id, Till.code == till_code)).first()
+        if till is None:
+            raise Invalid(f"This salon has no till “{till_code}”.", code="unknown_till",
+                          details={"till": ["Unknown till."]})
+        return till
+    if actor.till_id is None:
+        raise Invalid("Say which till makes the sale: this token belongs to no till.", code="till_required",
+                      details={"till": ["Missing data for required field."]})
+    return db.session.get(Till, actor.till_id)
+
+
+def _client_or_invalid(client_id: int) -> Client:
+    client = db.session.get(Client, client_id)
+    if client is None:
+        raise Invalid(f"Client {client_id} does not exist.", code="unknown_client",
+                      details={"client_id": ["Unknown client."]})
+    return client
+
+
+def build_lines(salon_id: int, lines: list[dict]) -> list[SaleLine]:
+    """Every line names an item of the salon's catalogue; kind and category come from the catalogue
+    (they decide the points), a price given by the host POS wins over the catalogue price."""
+    if not lines:
+        raise Invalid("A sale needs at least one line.", code="no_lines", details={"lines": ["Empty."]})
+    if len(lines) > MAX_LINES:
+        raise Invalid(f"A sale has at most {MAX_LINES} lines.", code="too_many_lines")
+    built, errors = [], {}
+    for position, line in enumerate(lines):
+        item = find_item(salon_id, line["code"])
+        if item is None or not item.active:
+            errors[str(position)] = {"code": [f"Unknown service or product code {line['code']!r}."]}
+            continue
+        problems = {}
+        if line.get("kind") and line["kind"] != item.kind:
+            problems["kind"] = [f"{item.code} is a {item.kind} in the catalogue."]
+        if line.get("category") and line["category"].lower() != (item.category or "").lower():
+            problems["category"] = [f"{item.code} is in the category {item.category!r} in the catalogue."]
+        if problems:
+            errors[str(position)] = problems
+            continue
+        price = line.get("unit_price")
+        built.append(SaleLine(position=position, code=item.code, name=line.get("name") or item.name,
+                              kind=item.kind, category=item.category, quantity=line["quantity"],
+                              unit_price=item.price if price is None else price))
+    if errors:
+        raise Invalid("Some lines do not match the catalogue.", code="unknown_items", details={"lines": errors})
+    return built
+
+
+def create_sale(actor: Actor, data: dict) -> Sale:
+    with transaction():
+        till = resolve_till(actor, data.get("till"))
+        if data.get("client_id") is not None:
+            _client_or_invalid(data["client_id"])
+        lines = build_lines(actor.salon_id, data["lines"])
+        total = sum((line.unit_price * line.quantity for line in lines), Decimal(0))
+        code_discount = data.get("discount_amount") or Decimal(0)
+        if code_discount and not data.get("discount_code"):
+            raise Invalid("A discount amount comes with its discount code.", code="discount_code_required",
+                          details={"discount_code": ["Required with discount_amount."]})
+        if code_discount > total:
+            raise Invalid("The discount is larger than the sale.", code="discount_too_large",
+                          details={"discount_amount": ["Larger than the total."]})
+        sale = Sale(salon_id=actor.salon_id, till_id=till.id, client_id=data.get("client_id"), status="open",
+                    discount_code=data.get("discount_code") or None, code_discount=code_discount,
+                    created_at=runtime().now(), created_by=actor.name, lines=lines)
+        db.session.add(sale)
+        db.session.flush()
+        return sale
+
+
+def attach_client(actor: Actor, sale_id: int, client_id: int | None) -> Sale:
+    with transaction():
+        sale = get_sale(sale_id, lock=True)
+        require_open(sale)
+        if client_id is not None:
+            _client_or_invalid(client_id)
+        if client_id != sale.client_id and any(r.status == "held" for r in sale.redemptions):
+            raise Conflict("Remove the rewards held for the current client before changing the client.",
+                           code="rewards_held", details={"client_id": sale.client_id})
+        if client_id != sale.client_id and sale.payments:
+            raise Conflict("Payments were taken: the client can no longer change.", code="sale_partly_paid")
+        sale.client_id = client_id
+        return sale
+
+
+def cancel_sale(actor: Actor, sale_id: int) -> Sale:
+    """Cancelling an open sale releases its holds; payments already taken must be handed back by the till."""
+    with transaction():
+        sale = get_sale(sale_id, lock=True)
+        require_open(sale)
+        held = [r for r in sale.redemptions if r.status == "held"]
+        if held:
+            account = ledger.lock_account(sale.client_id)
+            for redemption in held:
+                redemption.status = "released"
+                account.held -= redemption.points_cost
+        sale.status = "cancelled"
+        sale.closed_at = runtime().now()
+        event = SaleEvent(sale_id=sale.id, client_id=sale.client_id, salon_id=sale.salon_id)
+        hook = runtime().plugins.hook
+        after_commit(lambda: hook.sale_cancelled(event=event))
+        return sale

@@ -1,0 +1,141 @@
+"""Fixtures: a real SQLite file per test (copied from one migrated template), an injectable clock,
+an API helper holding a till token and a manager token, and the real server on loopback."""
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pos_loyalty import create_app
+from pos_loyalty.clock import FrozenClock
+
+# 10:15 in Paris on 22 November 2026, the contract's sample moment.
+START = datetime(2026, 11, 22, 9, 15, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    """Migrations run once per session (the schema only ever comes from them); tests copy the file."""
+    from flask_migrate import upgrade
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True})
+    with app.app_context():
+        upgrade()
+        from pos_loyalty.extensions import db
+
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture
+def app_config(tmp_path, migrated_template, clock) -> dict:
+    database = tmp_path / "pos_loyalty.sqlite"
+    shutil.copy(migrated_template, database)
+    return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "TESTING": True, "CLOCK": clock,
+            "SECRET_KEY": "test", "REFERRAL_LINK": "https://salon.example/r/{code}"}
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        from pos_loyalty.services.setup import ensure_salon
+
+        ensure_salon(name="Salon Étoile")
+    yield app
+    with app.app_context():
+        from pos_loyalty.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class ApiClient:
+    """Talks to /api/v1 as a till or a manager; every call returns (status, json)."""
+
+    def __init__(self, http, till_token: str, manager_token: str):
+        self.http = http
+        self.tokens = {"till": till_token, "manager": manager_token}
+
+    def call(self, method: str, path: str, json=None, as_="till", headers=None, query=None):
+        all_headers = {"Authorization": f"Bearer {self.tokens[as_]}"} if as_ else {}
+        all_headers.update(headers or {})
+        response = self.http.open("/api/v1" + path, method=method, json=json, headers=all_headers,
+                                  query_string=query)
+        return response.status_code, response.get_json(silent=True)
+
+    def ok(self, method: str, path: str, json=None, as_="till", status=(200, 201, 204), **kwargs):
+        code, body = self.call(method, path, json, as_, **kwargs)
+        assert code in (status if isinstance(status, tuple) else (status,)), (code, body)
+        return body
+
+
+def make_tokens(app) -> tuple[str, str]:
+    with app.app_context():
+        from pos_loyalty.services.staff import create_token
+
+        return create_token("till", "till-1", "till-1")[1], create_token("manager", "Ana (manager)")[1]
+
+
+@pytest.fixture
+def api(app, client) -> ApiClient:
+    return ApiClient(client, *make_tokens(app))
+
+
+class LiveApi(ApiClient):
+    """The same helper against the real waitress server over loopback HTTP."""
+
+    def __init__(self, base_url: str, till_token: str, manager_token: str):
+        import requests
+
+        self.session = requests.Session()
+        self.base_url = base_url
+        self.tokens = {"till": till_token, "manager": manager_token}
+
+    def call(self, method, path, json=None, as_="till", headers=None, query=None):
+        all_headers = {"Authorization": f"Bearer {self.tokens[as_]}"} if as_ else {}
+        all_headers.update(headers or {})
+        response = self.session.request(method, self.base_url + "/api/v1" + path, json=json, headers=all_headers,
+                                        params=query, timeout=10)
+        try:
+            return response.status_code, response.json()
+        except ValueError:
+            return response.status_code, None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served by waitress on a loopback port, as in production."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=free_port(), threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_api(app, live_server) -> LiveApi:
+    return LiveApi(live_server, *make_tokens(app))
