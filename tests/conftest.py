@@ -132,10 +132,16 @@ def live_server(app):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    # close() stops listening; open keep-alive channels would keep the loop alive, so close them too.
+    for channel in list(server._map.values()):
+        channel.close()
+    server.task_dispatcher.shutdown(timeout=2)
     thread.join(timeout=5)
+    assert not thread.is_alive(), "the test server did not stop"
 
 
 @pytest.fixture
-def live_api(app, live_server) -> LiveApi:
-    return LiveApi(live_server, *make_tokens(app))
+def live_api(app, live_server):
+    api = LiveApi(live_server, *make_tokens(app))
+    yield api
+    api.session.close()
