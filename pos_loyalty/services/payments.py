@@ -73,7 +73,7 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor) -> None:
     source = {"sale_id": sale.id, "rule_version": terms.version, "salon_id": sale.salon_id, "staff": actor.name}
 
     held = [r for r in sale.redemptions if r.status == "held"]
-    if sum(r.points_cost for r in held) > account.balance:
+    if held and sum(r.points_cost for r in held) > account.balance:
         raise Conflict("Some of the client's points expired since the reward was applied: remove the reward"
                        " and take the payment again.", code="insufficient_points",
                        details={"balance": account.balance})
