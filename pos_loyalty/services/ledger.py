@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from pos_loyalty.core.lots import LotView, is_expired, plan_credit, plan_debit
 from pos_loyalty.extensions import db
-from pos_loyalty.models import LedgerEntry, LotConsumption, PointsAccount, PointsLot
+from pos_loyalty.models import LedgerEntry, LotConsumption, PointsAccount, PointsLot, Redemption
 
 
 def lock_accounts(client_ids: list[int]) -> dict[int, PointsAccount]:
@@ -62,7 +62,25 @@ def sweep_expired(account: PointsAccount, today: date, zone: str) -> int:
             lot.remaining = 0
         account.balance -= points
         total += points
+    if total:
+        release_excess_holds(account)
     return total
+
+
+def release_excess_holds(account: PointsAccount) -> list[Redemption]:
+    """Points that are gone (expired, refunded) cannot stay held: the newest holds are released until the
+    rest fit in the balance. Their sales simply show the full amount due again."""
+    released = []
+    if account.held <= max(account.balance, 0):
+        return released
+    for redemption in db.session.scalars(select(Redemption).where(
+            Redemption.account_id == account.id, Redemption.status == "held").order_by(Redemption.id.desc())):
+        if account.held <= max(account.balance, 0):
+            break
+        redemption.status = "released"
+        account.held -= redemption.points_cost
+        released.append(redemption)
+    return released
 
 
 def credit(account: PointsAccount, *, points: int, kind: str, description: str, at: datetime,

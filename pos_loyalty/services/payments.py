@@ -36,6 +36,9 @@ def take_payment(actor: Actor, sale_id: int, amount: Decimal, method: str) -> Pa
     with transaction():
         sale = get_sale(sale_id, lock=True)
         require_open(sale)
+        clock = salon_time(actor.salon_id)
+        if sale.client_id:
+            _lock_and_sweep(sale, clock)  # before pricing: an expired hold must not discount the sale
         money = sale_money(sale)
         due = money.due
         if amount > due and method != CASH:
@@ -43,7 +46,6 @@ def take_payment(actor: Actor, sale_id: int, amount: Decimal, method: str) -> Pa
                           details={"amount": [f"At most {due}."]})
         if amount == 0 and due > 0:
             raise Invalid("A payment must be more than 0.", code="zero_payment", details={"amount": ["Must be > 0."]})
-        clock = salon_time(actor.salon_id)
         db.session.add(Payment(sale_id=sale.id, amount=min(amount, due), tendered=amount, method=method,
                                at=clock.now))
         db.session.flush()
@@ -55,6 +57,16 @@ def take_payment(actor: Actor, sale_id: int, amount: Decimal, method: str) -> Pa
             balance = ledger.lock_account(sale.client_id).balance
         return PaymentResult(sale=sale, status=sale.status, points_earned=sale.points_earned,
                              points_redeemed=sale.points_redeemed, balance=balance, change=sale_money(sale).change)
+
+
+def _lock_and_sweep(sale: Sale, clock: SalonTime) -> None:
+    """Lock every account this sale may touch (the client's, and the referrer's before a first sale) in
+    one go and in id order, so that concurrent payments and refunds never deadlock."""
+    client = db.session.get(Client, sale.client_id)
+    ids = [client.id] + ([client.referrer_id] if client.referrer_id and client.first_paid_sale_id is None else [])
+    accounts = ledger.lock_accounts(ids)
+    ledger.sweep_expired(accounts[client.id], clock.today, clock.zone)
+    db.session.refresh(sale)
 
 
 def settle(sale: Sale, clock: SalonTime, actor: Actor) -> None:

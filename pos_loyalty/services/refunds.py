@@ -76,6 +76,8 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
             client = db.session.get(Client, sale.client_id)
             if client.first_paid_sale_id == sale.id:
                 client.first_paid_sale_id = None  # the referral counts again on the next paid sale
+            for account in accounts.values():
+                ledger.release_excess_holds(account)
             balance = client_account.balance
         event = SaleEvent(sale_id=sale.id, client_id=sale.client_id, salon_id=sale.salon_id,
                           points_reversed=reversed_points, points_returned=returned)
