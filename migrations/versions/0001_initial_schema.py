@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 13:48:45.995460
+Create Date: 2026-11-24 14:06:23.191918
 
 """
 from alembic import op
@@ -154,6 +154,25 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('client_id')
     )
+    op.create_table('reward_grants',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('reward_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('value', sa.String(length=40), nullable=False),
+    sa.Column('reason', sa.String(length=250), nullable=False),
+    sa.Column('granted_by', sa.String(length=80), nullable=False),
+    sa.Column('granted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('redemption_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['client_id'], ['clients.id'], ),
+    sa.ForeignKeyConstraint(['reward_id'], ['rewards.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('reward_grants', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reward_grants_client_id'), ['client_id'], unique=False)
+
     op.create_table('sales',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('salon_id', sa.Integer(), nullable=False),
@@ -268,9 +287,11 @@ def upgrade():
     sa.Column('points_cost', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('entry_id', sa.Integer(), nullable=True),
+    sa.Column('grant_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['points_accounts.id'], ),
     sa.ForeignKeyConstraint(['entry_id'], ['ledger_entries.id'], ),
+    sa.ForeignKeyConstraint(['grant_id'], ['reward_grants.id'], ),
     sa.ForeignKeyConstraint(['reward_id'], ['rewards.id'], ),
     sa.ForeignKeyConstraint(['sale_id'], ['sales.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -327,6 +348,10 @@ def downgrade():
         batch_op.drop_index('ix_sales_client_status')
 
     op.drop_table('sales')
+    with op.batch_alter_table('reward_grants', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reward_grants_client_id'))
+
+    op.drop_table('reward_grants')
     op.drop_table('points_accounts')
     op.drop_table('api_tokens')
     op.drop_table('tills')

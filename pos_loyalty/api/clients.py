@@ -13,8 +13,11 @@ from pos_loyalty.services.context import salon_time
 
 from .auth import current_actor, requires
 from .idempotency import idempotent
+from pos_loyalty.services import grants as grant_service
+
 from .schemas import (AdjustmentInSchema, AdjustmentOutSchema, ClientListSchema, ClientPatchSchema,
-                      ClientQuerySchema, ClientSchema, LedgerPageSchema, LedgerQuerySchema, LoyaltySchema)
+                      ClientQuerySchema, ClientSchema, GrantInSchema, LedgerPageSchema, LedgerQuerySchema,
+                      LoyaltySchema, ObtainedRewardSchema)
 
 bp = Blueprint("clients", __name__, url_prefix="/api/v1/clients", description="Clients and their points")
 
@@ -86,7 +89,35 @@ def read_loyalty(client_id):
     return {"client_id": client_id, "enabled": loyalty.enabled, "balance": summary.balance, "held": summary.held,
             "available": summary.available, "next_expiry": summary.next_expiry, "expiring": summary.expiring,
             "eligible_rewards": summary.eligible_rewards, "next_reward": next_reward,
-            "referral_code": client_service.get_client(client_id).referral_code}
+            "referral_code": client_service.get_client(client_id).referral_code,
+            "granted_rewards": [grant_out(g) for g in grant_service.client_grants(client_id, "available")]}
+
+
+def grant_out(grant) -> dict:
+    return {"grant_id": grant.id, "reward_id": grant.reward_id, "name": grant.name, "points_cost": 0,
+            "status": grant.status, "sale_id": None, "at": grant.granted_at, "reason": grant.reason,
+            "granted_by": grant.granted_by}
+
+
+@bp.route("/<int:client_id>/rewards", methods=["GET"])
+@requires("till")
+@bp.response(200, ObtainedRewardSchema(many=True))
+def rewards_obtained(client_id):
+    """Rewards the client obtained: granted by a manager, or redeemed with points."""
+    from pos_loyalty.services.loyalty import rewards_obtained as obtained
+
+    client_service.get_client(client_id)
+    return obtained(client_id)
+
+
+@bp.route("/<int:client_id>/rewards", methods=["POST"])
+@idempotent
+@requires("manager")
+@bp.arguments(GrantInSchema)
+@bp.response(201, ObtainedRewardSchema)
+def grant(data, client_id):
+    """Give the client a reward before its threshold (goodwill, contest); redeemed later at no points."""
+    return grant_out(grant_service.grant_reward(current_actor(), client_id, data["reward_id"], data["reason"]))
 
 
 @bp.route("/<int:client_id>/ledger", methods=["GET"])

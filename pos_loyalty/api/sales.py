@@ -55,7 +55,7 @@ def attach_client(data, sale_id):
 @bp.response(201, SaleOutSchema)
 def redeem(data, sale_id):
     """Hold the reward's points on the sale and apply its discount; deducted when the sale is paid."""
-    redemption_service.hold_reward(current_actor(), sale_id, data["reward_id"])
+    redemption_service.hold_reward(current_actor(), sale_id, data["reward_id"], data.get("grant_id"))
     return sale_out(sale_service.get_sale(sale_id))
 
 

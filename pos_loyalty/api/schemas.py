@@ -173,6 +173,7 @@ class LoyaltySchema(Schema):
     eligible_rewards = fields.List(fields.Nested(RewardOfferSchema))
     next_reward = fields.Nested(NextRewardSchema, allow_none=True)
     referral_code = fields.String()
+    granted_rewards = fields.List(fields.Nested(lambda: ObtainedRewardSchema()))
 
 
 class LedgerItemSchema(Schema):
@@ -292,6 +293,26 @@ class AttachClientSchema(Strict):
 
 class RedemptionInSchema(Strict):
     reward_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    grant_id = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1))
+
+
+class GrantInSchema(Strict):
+    reward_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    reason = fields.String(required=True, validate=validate.And(validate.Length(min=1, max=250), reject_blank))
+
+
+class ObtainedRewardSchema(Schema):
+    """A reward the client obtained: granted by a manager (grant_id) or redeemed with points."""
+
+    grant_id = fields.Integer(allow_none=True)
+    reward_id = fields.Integer()
+    name = fields.String()
+    points_cost = fields.Integer()
+    status = fields.String()  # available | held | used (grants); redeemed | returned
+    sale_id = fields.Integer(allow_none=True)
+    at = fields.AwareDateTime()
+    reason = fields.String()
+    granted_by = fields.String()
 
 
 PAYMENT_METHODS = ["card", "cash", "cheque", "voucher", "gift_card", "transfer", "other"]

@@ -73,3 +73,20 @@ class CatalogueItem(db.Model):
     category: Mapped[str] = mapped_column(String(40), default="")
     price: Mapped[Decimal] = mapped_column(Money())
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class RewardGrant(db.Model):
+    """A reward a manager gave a client outright (goodwill, contest): redeemed later at no points."""
+
+    __tablename__ = "reward_grants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    reward_id: Mapped[int] = mapped_column(ForeignKey("rewards.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(250))
+    granted_by: Mapped[str] = mapped_column(String(80))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(12), default="available")  # available | held | used
+    redemption_id: Mapped[int | None] = mapped_column(nullable=True)

@@ -62,6 +62,7 @@ class Redemption(db.Model):
     points_cost: Mapped[int]
     status: Mapped[str] = mapped_column(String(12), default="held")  # held | deducted | released | returned
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"), nullable=True)
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("reward_grants.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

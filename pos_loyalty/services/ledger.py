@@ -77,6 +77,8 @@ def release_excess_holds(account: PointsAccount) -> list[Redemption]:
             Redemption.account_id == account.id, Redemption.status == "held").order_by(Redemption.id.desc())):
         if account.held <= max(account.balance, 0):
             break
+        if redemption.points_cost == 0:  # a granted reward holds no points
+            continue
         redemption.status = "released"
         account.held -= redemption.points_cost
         released.append(redemption)
@@ -130,6 +132,11 @@ def give_back(account: PointsAccount, debit_entry: LedgerEntry, *, kind: str, de
     account.balance += points
     sweep_expired(account, today, zone)  # points returned to an expired lot leave again at once
     return entry
+
+
+def record_event(account: PointsAccount, *, at: datetime, kind: str, description: str, **source) -> LedgerEntry:
+    """A 0-point entry: something the history must show that moves no points (a reward granted)."""
+    return _entry(account, at=at, kind=kind, points=0, description=description, **source)
 
 
 def _entry(account: PointsAccount, *, at: datetime, kind: str, points: int, description: str,

@@ -94,3 +94,24 @@ def adjust_points(actor: Actor, client_id: int, points: int, reason: str) -> Led
                            code="insufficient_points", details={"available": available})
         return ledger.debit(account, points=-points, kind="adjust", description=reason, at=clock.now,
                             today=clock.today, allow_debt=False, **source)
+
+
+def rewards_obtained(client_id: int) -> list[dict]:
+    """Grants and redemptions of the client, newest first, for the loyalty box and the API."""
+    from pos_loyalty.models import Redemption, RewardGrant, Sale
+
+    rows = []
+    for grant in db.session.scalars(select(RewardGrant).where(RewardGrant.client_id == client_id)):
+        rows.append({"grant_id": grant.id, "reward_id": grant.reward_id, "name": grant.name, "points_cost": 0,
+                     "status": grant.status, "sale_id": None, "at": grant.granted_at, "reason": grant.reason,
+                     "granted_by": grant.granted_by})
+    redeemed = db.session.execute(
+        select(Redemption, Sale.paid_at).join(Sale, Sale.id == Redemption.sale_id)
+        .where(Sale.client_id == client_id, Redemption.status.in_(("deducted", "returned")),
+               Redemption.grant_id.is_(None)))
+    for redemption, paid_at in redeemed:
+        rows.append({"grant_id": None, "reward_id": redemption.reward_id, "name": redemption.name,
+                     "points_cost": redemption.points_cost,
+                     "status": "redeemed" if redemption.status == "deducted" else "returned",
+                     "sale_id": redemption.sale_id, "at": paid_at, "reason": "", "granted_by": ""})
+    return sorted(rows, key=lambda row: row["at"], reverse=True)

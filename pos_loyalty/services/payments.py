@@ -10,7 +10,7 @@ from pos_loyalty.core.lots import expiry_date
 from pos_loyalty.core.quote import REFERRER
 from pos_loyalty.extensions import db
 from pos_loyalty.hookspecs import SaleEvent
-from pos_loyalty.models import Client, Payment, Sale
+from pos_loyalty.models import Client, Payment, RewardGrant, Sale
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import ledger
 from pos_loyalty.services.actor import Actor
@@ -90,9 +90,14 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor) -> None:
                        " and take the payment again.", code="insufficient_points",
                        details={"balance": account.balance})
     for redemption in held:
-        entry = ledger.debit(account, points=redemption.points_cost, kind="redeem",
-                             description=f"Reward: {redemption.name}", at=clock.now, today=clock.today,
-                             allow_debt=False, reward_id=redemption.reward_id, **source)
+        if redemption.grant_id:
+            entry = ledger.record_event(account, at=clock.now, kind="redeem", reward_id=redemption.reward_id,
+                                        description=f"Reward: {redemption.name} (granted)", **source)
+            db.session.get(RewardGrant, redemption.grant_id).status = "used"
+        else:
+            entry = ledger.debit(account, points=redemption.points_cost, kind="redeem",
+                                 description=f"Reward: {redemption.name}", at=clock.now, today=clock.today,
+                                 allow_debt=False, reward_id=redemption.reward_id, **source)
         account.held -= redemption.points_cost
         redemption.status, redemption.entry_id = "deducted", entry.id
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pos_loyalty.core.errors import Conflict, NotFound
 from pos_loyalty.core.rewards import RewardTerms, reward_claim
 from pos_loyalty.extensions import db
-from pos_loyalty.models import Redemption
+from pos_loyalty.models import Redemption, RewardGrant
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import ledger
 from pos_loyalty.services.actor import Actor
@@ -12,10 +12,20 @@ from pos_loyalty.services.context import current_terms, salon_time
 from pos_loyalty.services.program import get_reward
 from pos_loyalty.services.sale_view import priced_lines, sale_money
 from pos_loyalty.services.sales import get_sale, require_open
+from pos_loyalty.services.grants import take_grant
 from pos_loyalty.services.transaction import transaction
 
 
-def hold_reward(actor: Actor, sale_id: int, reward_id: int) -> Redemption:
+def release_hold(account, redemption: Redemption) -> None:
+    redemption.status = "released"
+    account.held -= redemption.points_cost
+    if redemption.grant_id:
+        grant = db.session.get(RewardGrant, redemption.grant_id)
+        grant.status, grant.redemption_id = "available", None
+
+
+def hold_reward(actor: Actor, sale_id: int, reward_id: int, grant_id: int | None = None) -> Redemption:
+    """Hold the reward's points on the sale (or, for a reward a manager granted, the grant itself)."""
     with transaction():
         sale = get_sale(sale_id, lock=True)
         require_open(sale)
@@ -25,7 +35,8 @@ def hold_reward(actor: Actor, sale_id: int, reward_id: int) -> Redemption:
         if not terms.enabled:
             raise Conflict("The loyalty program is disabled.", code="program_disabled")
         reward = get_reward(reward_id)
-        if not reward.active:
+        grant = take_grant(sale.client_id, grant_id, reward_id) if grant_id is not None else None
+        if not reward.active and grant is None:
             raise Conflict(f"The reward “{reward.name}” is not offered at the moment.", code="reward_inactive")
         active = [r for r in sale.redemptions if r.status == "held"]
         if not terms.allow_stacking and (active or sale.discount_code):
@@ -35,28 +46,34 @@ def hold_reward(actor: Actor, sale_id: int, reward_id: int) -> Redemption:
         clock = salon_time(actor.salon_id)
         account = ledger.lock_account(sale.client_id)
         ledger.sweep_expired(account, clock.today, clock.zone)
-        if account.balance < 0:
+        cost = 0 if grant else reward.points_cost
+        if account.balance < 0 and cost:
             raise Conflict(f"The balance is negative ({account.balance} points): no reward until it is back"
                            " above zero.", code="negative_balance", details={"balance": account.balance})
         available = account.balance - account.held
-        if reward.points_cost > available:
+        if cost > available:
             raise Conflict(f"“{reward.name}” costs {reward.points_cost} points; {max(available, 0)} are available.",
                            code="insufficient_points",
                            details={"available": available, "points_cost": reward.points_cost,
                                     "points_missing": reward.points_cost - max(available, 0)})
         money = sale_money(sale)
         left = money.pricing.to_pay
-        claim = reward_claim(RewardTerms(reward.name, reward.kind, reward.value), priced_lines(sale), left)
+        terms_of_reward = RewardTerms(grant.name, grant.kind, grant.value) if grant else \
+            RewardTerms(reward.name, reward.kind, reward.value)
+        claim = reward_claim(terms_of_reward, priced_lines(sale), left)
         if claim.amount <= 0:
             raise Conflict("Nothing is left to discount on this sale.", code="nothing_to_discount")
         if left - claim.amount < money.paid:
             raise Conflict("More than the discounted total was paid already.", code="already_paid")
-        redemption = Redemption(sale_id=sale.id, reward_id=reward.id, account_id=account.id, name=reward.name,
-                                kind=reward.kind, value=reward.value, points_cost=reward.points_cost,
-                                status="held", created_at=runtime().now())
+        redemption = Redemption(sale_id=sale.id, reward_id=reward.id, account_id=account.id,
+                                name=terms_of_reward.name, kind=terms_of_reward.kind, value=terms_of_reward.value,
+                                points_cost=cost, status="held", grant_id=grant.id if grant else None,
+                                created_at=runtime().now())
         db.session.add(redemption)
-        account.held += reward.points_cost
+        account.held += cost
         db.session.flush()
+        if grant:
+            grant.status, grant.redemption_id = "held", redemption.id
         db.session.refresh(sale)
         return redemption
 
@@ -69,7 +86,6 @@ def release_reward(actor: Actor, sale_id: int, redemption_id: int) -> None:
         if redemption is None or redemption.sale_id != sale.id or redemption.status != "held":
             raise NotFound(f"Sale {sale.id} holds no reward {redemption_id}.", code="redemption_not_found")
         account = ledger.lock_account(sale.client_id)
-        redemption.status = "released"
-        account.held -= redemption.points_cost
+        release_hold(account, redemption)
         db.session.flush()
         db.session.refresh(sale)

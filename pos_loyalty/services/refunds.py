@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pos_loyalty.core.errors import Conflict
 from pos_loyalty.extensions import db
 from pos_loyalty.hookspecs import SaleEvent
-from pos_loyalty.models import Client, LedgerEntry, PointsAccount, PointsLot, Sale
+from pos_loyalty.models import Client, LedgerEntry, PointsAccount, PointsLot, RewardGrant, Sale
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import ledger
 from pos_loyalty.services.actor import Actor
@@ -65,6 +65,10 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
                     reversed_points += points
             for redemption in sale.redemptions:
                 if redemption.status != "deducted":
+                    continue
+                if redemption.grant_id:  # a granted reward comes back as a grant, not as points
+                    db.session.get(RewardGrant, redemption.grant_id).status = "available"
+                    redemption.status = "returned"
                     continue
                 entry = db.session.get(LedgerEntry, redemption.entry_id)
                 ledger.give_back(client_account, entry, kind="refund",

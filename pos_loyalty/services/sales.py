@@ -132,9 +132,10 @@ def cancel_sale(actor: Actor, sale_id: int) -> Sale:
         held = [r for r in sale.redemptions if r.status == "held"]
         if held:
             account = ledger.lock_account(sale.client_id)
+            from pos_loyalty.services.redemptions import release_hold
+
             for redemption in held:
-                redemption.status = "released"
-                account.held -= redemption.points_cost
+                release_hold(account, redemption)
         sale.status = "cancelled"
         sale.closed_at = runtime().now()
         event = SaleEvent(sale_id=sale.id, client_id=sale.client_id, salon_id=sale.salon_id)

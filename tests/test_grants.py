@@ -1,0 +1,59 @@
+"""A manager grants a reward before its threshold; the client redeems it at no points, once."""
+from salon_setup import add_item, add_reward, balance, new_client, sell
+
+
+def test_granted_reward_is_redeemed_at_no_points_and_recorded(api):
+    add_item(api, "CUT", "Coupe femme", "60.00", category="cut")
+    reward = add_reward(api, "10 € off", 100)
+    client = new_client(api, "Julie", "Marchand")
+    code, _ = api.call("POST", f"/clients/{client['id']}/rewards", {"reward_id": reward["id"], "reason": "x"})
+    assert code == 403  # a till cannot grant
+
+    grant = api.ok("POST", f"/clients/{client['id']}/rewards",
+                   {"reward_id": reward["id"], "reason": "Goodwill after a late appointment"}, as_="manager")
+    summary = api.ok("GET", f"/clients/{client['id']}/loyalty")
+    assert [g["grant_id"] for g in summary["granted_rewards"]] == [grant["grant_id"]]
+    history = api.ok("GET", f"/clients/{client['id']}/ledger")["items"]
+    assert history[0]["points"] == 0 and "Goodwill" in history[0]["description"]
+    assert history[0]["staff"] == "Ana (manager)"
+
+    sale = sell(api, client["id"], ("CUT", 1, "60.00"), pay=False)
+    held = api.ok("POST", f"/sales/{sale['id']}/redemptions",
+                  {"reward_id": reward["id"], "grant_id": grant["grant_id"]})
+    assert held["due"] == "50.00" and held["quote"]["points_to_redeem"] == 0
+    paid = api.ok("POST", f"/sales/{sale['id']}/payments", {"amount": "50.00", "method": "card"})
+    assert (paid["points_redeemed"], paid["balance"]) == (0, 50)
+
+    again = sell(api, client["id"], ("CUT", 1, "60.00"), pay=False)
+    code, body = api.call("POST", f"/sales/{again['id']}/redemptions",
+                          {"reward_id": reward["id"], "grant_id": grant["grant_id"]})
+    assert code == 409 and body["error"]["code"] == "grant_used"
+    obtained = api.ok("GET", f"/clients/{client['id']}/rewards")
+    assert [(r["name"], r["status"]) for r in obtained] == [("10 € off", "used")]
+
+
+def test_cancelled_sale_gives_the_grant_back(api):
+    add_item(api, "CUT", "Coupe femme", "60.00", category="cut")
+    reward = add_reward(api, "10 € off", 100)
+    client = new_client(api, "Marc", "Henry")
+    grant = api.ok("POST", f"/clients/{client['id']}/rewards", {"reward_id": reward["id"], "reason": "Contest"},
+                   as_="manager")
+    sale = sell(api, client["id"], ("CUT", 1, "60.00"), pay=False)
+    api.ok("POST", f"/sales/{sale['id']}/redemptions", {"reward_id": reward["id"], "grant_id": grant["grant_id"]})
+    assert api.ok("GET", f"/clients/{client['id']}/loyalty")["granted_rewards"] == []
+    api.ok("POST", f"/sales/{sale['id']}/cancel")
+    assert len(api.ok("GET", f"/clients/{client['id']}/loyalty")["granted_rewards"]) == 1
+    assert balance(api, client["id"]) == 0
+
+
+def test_grant_of_another_client_is_refused(api):
+    add_item(api, "CUT", "Coupe femme", "60.00", category="cut")
+    reward = add_reward(api, "10 € off", 100)
+    owner = new_client(api, "Anne", "Roy")
+    other = new_client(api, "Bea", "Roy")
+    grant = api.ok("POST", f"/clients/{owner['id']}/rewards", {"reward_id": reward["id"], "reason": "Contest"},
+                   as_="manager")
+    sale = sell(api, other["id"], ("CUT", 1, "60.00"), pay=False)
+    code, body = api.call("POST", f"/sales/{sale['id']}/redemptions",
+                          {"reward_id": reward["id"], "grant_id": grant["grant_id"]})
+    assert code == 404 and body["error"]["code"] == "grant_not_found"
