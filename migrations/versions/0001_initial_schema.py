@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 14:06:23.191918
+Create Date: 2026-11-24 14:18:33.145397
 
 """
 from alembic import op
@@ -244,6 +244,27 @@ def upgrade():
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_payments_sale_id'), ['sale_id'], unique=False)
 
+    op.create_table('print_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sale_id', sa.Integer(), nullable=False),
+    sa.Column('till_id', sa.Integer(), nullable=False),
+    sa.Column('printer_url', sa.String(length=250), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('error', sa.String(length=250), nullable=False),
+    sa.Column('requested_by', sa.String(length=80), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['sale_id'], ['sales.id'], ),
+    sa.ForeignKeyConstraint(['till_id'], ['tills.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('print_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_print_jobs_sale_id'), ['sale_id'], unique=False)
+        batch_op.create_index('ix_print_jobs_status_due', ['status', 'next_attempt_at'], unique=False)
+
     op.create_table('sale_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sale_id', sa.Integer(), nullable=False),
@@ -334,6 +355,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_sale_lines_sale_id'))
 
     op.drop_table('sale_lines')
+    with op.batch_alter_table('print_jobs', schema=None) as batch_op:
+        batch_op.drop_index('ix_print_jobs_status_due')
+        batch_op.drop_index(batch_op.f('ix_print_jobs_sale_id'))
+
+    op.drop_table('print_jobs')
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payments_sale_id'))
 

@@ -1,9 +1,107 @@
-"""The receipt of a sale: the data the layout needs, then text, ESC/POS bytes or a PNG preview."""
+"""The receipt of a sale: the data the layout needs, then text, ESC/POS bytes or a PNG preview.
+
+The loyalty block uses the same summary as the till (one copy of the rules).
+"""
 from __future__ import annotations
 
+
+from sqlalchemy import select
+
 from pos_loyalty.core.errors import Invalid
+from pos_loyalty.core.receipt import (ReceiptData, ReceiptDiscount, ReceiptLine, ReceiptLoyalty, ReceiptPayment,
+                                      ReceiptPoints, ReceiptReward)
+from pos_loyalty.core.summary import RewardOffer, summarise
+from pos_loyalty.extensions import db
+from pos_loyalty.models import Client, LedgerEntry, PointsAccount, Till
+from pos_loyalty.runtime import runtime
+from pos_loyalty.services import ledger
 from pos_loyalty.services.actor import Actor
+from pos_loyalty.services.context import current_terms, salon_time
+from pos_loyalty.services.program import list_rewards
+from pos_loyalty.services.sale_view import sale_money, sale_quote
+from pos_loyalty.services.sales import get_sale
+
+WIDTHS = (32, 48)  # 58 mm and 80 mm paper
 
 
-def render_receipt(actor: Actor, sale_id: int, output: str, width: int | None) -> tuple[bytes | str, str]:
-    raise Invalid("Receipts are not available yet.", code="receipt_unavailable")
+def receipt_data(sale_id: int) -> ReceiptData:
+    sale = get_sale(sale_id)
+    clock = salon_time(sale.salon_id)
+    salon = clock.salon
+    money = sale_money(sale)
+    till = db.session.get(Till, sale.till_id)
+    return ReceiptData(
+        salon_name=salon.name, salon_address=salon.address, vat_number=salon.vat_number,
+        till=till.name or till.code, sale_id=sale.id,
+        at=(sale.paid_at or sale.created_at).astimezone(clock.local.tzinfo),
+        locale=salon.locale, currency=current_terms().currency,
+        lines=tuple(ReceiptLine(l.code, l.name, l.quantity, l.unit_price, l.unit_price * l.quantity)
+                    for l in sale.lines),
+        discounts=tuple(ReceiptDiscount(label, amount) for label, amount, _ in money.discounts),
+        total=money.pricing.total, discount=money.pricing.discount, to_pay=money.pricing.to_pay,
+        payments=tuple(ReceiptPayment(p.method, p.tendered) for p in sale.payments),
+        change=money.change, status=sale.status, cashier=sale.created_by,
+        loyalty=_loyalty_block(sale, money, clock), footer=salon.receipt_footer,
+    )
+
+
+def _loyalty_block(sale, money, clock) -> ReceiptLoyalty | None:
+    if sale.client_id is None or not current_terms().enabled:
+        return None
+    client = db.session.get(Client, sale.client_id)
+    account = db.session.scalars(select(PointsAccount).where(PointsAccount.client_id == client.id)).one()
+    quote = sale_quote(sale, money, clock)
+    if sale.status == "open":
+        earned = tuple(ReceiptPoints(description, points) for _, description, points in quote.earnings)
+    else:
+        entries = db.session.scalars(select(LedgerEntry).where(
+            LedgerEntry.sale_id == sale.id, LedgerEntry.account_id == account.id).order_by(LedgerEntry.id)).all()
+        earned = tuple(ReceiptPoints(e.description, e.points) for e in entries
+                       if e.points > 0 and e.kind not in ("refund", "adjust"))
+    redeemed = tuple(ReceiptPoints(r.name, -r.points_cost) for r in sale.redemptions
+                     if r.status in ("held", "deducted"))
+    balance = ledger.live_balance(account, clock.today)
+    if sale.status == "open":
+        balance = quote.balance_after
+    lots = [lot for lot in ledger.lot_views(ledger.open_lots(account))]
+    offers = [RewardOffer(r.id, r.name, r.points_cost) for r in list_rewards(active_only=True)]
+    summary = summarise(balance, account.held if sale.status != "open" else 0, lots, offers, clock.today,
+                        account.debt)
+    next_expiry = summary.next_expiry
+    return ReceiptLoyalty(
+        client_name=client.name, referral_code=client.referral_code,
+        referral_link=runtime().referral_link.format(code=client.referral_code),
+        earned=earned, redeemed=redeemed, balance=balance,
+        next_expiry_points=next_expiry.points if next_expiry else None,
+        next_expiry_on=next_expiry.expires_on if next_expiry else None,
+        rewards_in_reach=tuple(ReceiptReward(r.name, r.points_cost) for r in summary.eligible_rewards),
+        next_reward=ReceiptReward(summary.next_reward.name, summary.next_reward.points_cost, summary.points_missing)
+        if summary.next_reward else None,
+    )
+
+
+def till_width(sale_id: int) -> int:
+    sale = get_sale(sale_id)
+    till = db.session.get(Till, sale.till_id)
+    return till.printer_width if till and till.printer_width in WIDTHS else 48
+
+
+def render_receipt(actor: Actor | None, sale_id: int, output: str, width: int | None) -> tuple[bytes | str, str]:
+    """("text" | "escpos" | "png") -> (body, mimetype)."""
+    from pos_loyalty.printing import layout, outputs
+
+    data = receipt_data(sale_id)
+    width = width or till_width(sale_id)
+    if width not in WIDTHS:
+        raise Invalid("A receipt is 32 (58 mm) or 48 (80 mm) columns wide.", code="bad_width",
+                      details={"width": ["32 or 48."]})
+    instructions = layout.render(data, width)
+    if output == "text":
+        return outputs.to_text(instructions), "text/plain; charset=utf-8"
+    if output == "escpos":
+        return outputs.to_escpos(instructions, outputs.profile_for_width(width)), "application/octet-stream"
+    if output == "png":
+        return outputs.to_png(instructions, width), "image/png"
+    raise Invalid(f"Unknown receipt format {output!r}.", code="bad_format", details={"format": ["text, escpos, png"]})
+
+
