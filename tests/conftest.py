@@ -2,7 +2,7 @@
 an API helper holding a till token and a manager token, and the real server on loopback."""
 from __future__ import annotations
 
-import shutil
+import os
 import socket
 import threading
 from datetime import UTC, datetime
@@ -13,23 +13,48 @@ import pytest
 from pos_loyalty import create_app
 from pos_loyalty.clock import FrozenClock
 
+from databases import PostgresDatabases, SqliteDatabases, postgres_unavailable_reason
+
 # 10:15 in Paris on 22 November 2026, the contract's sample moment.
 START = datetime(2026, 11, 22, 9, 15, tzinfo=UTC)
 
 
+def pytest_generate_tests(metafunc):
+    """Every test that uses a database runs on SQLite and on PostgreSQL, unless marked sqlite_only."""
+    if "backend" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("backend", ["sqlite"] if only_sqlite else ["sqlite", "postgresql"], scope="session")
+
+
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory) -> Path:
-    """Migrations run once per session (the schema only ever comes from them); tests copy the file."""
-    from flask_migrate import upgrade
+def database_pools(tmp_path_factory):
+    """One migrated template per backend and session; each test gets a fresh copy of it."""
+    pools = {}
 
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True})
-    with app.app_context():
-        upgrade()
-        from pos_loyalty.extensions import db
+    def pool(backend: str):
+        if backend not in pools:
+            if backend == "sqlite":
+                pools[backend] = SqliteDatabases(tmp_path_factory.mktemp("sqlite"))
+            else:
+                reason = postgres_unavailable_reason()
+                if reason:
+                    if os.environ.get("CI") == "true":
+                        pytest.fail(f"CI runs every test: {reason}")
+                    pytest.skip(reason)
+                pools[backend] = PostgresDatabases()
+        return pools[backend]
 
-        db.engine.dispose()
-    return path
+    yield pool
+    for created in pools.values():
+        created.close()
+
+
+@pytest.fixture
+def database_url(backend, database_pools):
+    pool = database_pools(backend)
+    url = pool.fresh()
+    yield url
+    pool.drop(url)
 
 
 @pytest.fixture
@@ -38,10 +63,8 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def app_config(tmp_path, migrated_template, clock) -> dict:
-    database = tmp_path / "pos_loyalty.sqlite"
-    shutil.copy(migrated_template, database)
-    return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "TESTING": True, "CLOCK": clock,
+def app_config(database_url, clock) -> dict:
+    return {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "CLOCK": clock, "PRINT_WORKER": "manual",
             "SECRET_KEY": "test", "REFERRAL_LINK": "https://salon.example/r/{code}"}
 
 
