@@ -76,10 +76,8 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor) -> None:
         _announce(sale)
         return
     client = db.session.get(Client, sale.client_id)
-    money = sale_money(sale)
-    quote = quote_open_sale(sale, money, clock)
-    referrer_id = client.referrer_id if quote.referrer_points else None
-    accounts = ledger.lock_accounts([cid for cid in (client.id, referrer_id) if cid is not None])
+    awaiting_referral = client.referrer_id is not None and client.first_paid_sale_id is None
+    accounts = ledger.lock_accounts([client.id] + ([client.referrer_id] if awaiting_referral else []))
     account = accounts[client.id]
     ledger.sweep_expired(account, clock.today, clock.zone)
     source = {"sale_id": sale.id, "rule_version": terms.version, "salon_id": sale.salon_id, "staff": actor.name}
@@ -101,6 +99,8 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor) -> None:
         account.held -= redemption.points_cost
         redemption.status, redemption.entry_id = "deducted", entry.id
 
+    quote = quote_open_sale(sale, sale_money(sale), clock)
+    referrer_id = client.referrer_id if awaiting_referral else None
     expires_on = expiry_date(clock.today, terms.validity_months)
     for earning in quote.earnings:
         target = accounts[referrer_id] if earning.beneficiary == REFERRER else account

@@ -1,0 +1,151 @@
+"""Several tills at once against gunicorn workers on PostgreSQL: no overdraw, exact holds, one credit per
+replayed payment, and a worker killed mid-payment leaves the whole sale or none of it."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import time
+from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from pos_loyalty import create_app
+from pos_loyalty.extensions import db
+
+from .conftest import call
+
+CLIENTS = 4
+POINTS_EACH = 500
+REWARD_COST = 100  # so exactly 5 rewards per client can be paid for
+PROCESSES = 6
+ATTEMPTS_PER_PROCESS = 8
+
+
+def prepare(database_url: str) -> tuple[str, str, list[int], int]:
+    """Catalogue, a reward that pays a whole 10 € sale (so sales earn nothing), clients with 500 points."""
+    from pos_loyalty.services import catalogue, clients, loyalty, program
+    from pos_loyalty.services.actor import Actor
+    from pos_loyalty.services.setup import ensure_salon
+    from pos_loyalty.services.staff import create_token
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x"})
+    with app.app_context():
+        salon = ensure_salon()
+        manager = Actor("setup", "manager", salon.id)
+        catalogue.create_item(manager, {"code": "CUT", "name": "Cut", "kind": "service", "category": "cut",
+                                        "price": Decimal("10.00")})
+        reward = program.create_reward(manager, {"name": "Free cut", "kind": "amount_off", "value": "10.00",
+                                                 "points_cost": REWARD_COST})
+        ids = []
+        for number in range(CLIENTS):
+            client = clients.create_client(manager, {"first_name": "Client", "last_name": f"N{number}"})
+            loyalty.adjust_points(manager, client.id, POINTS_EACH, "opening balance")
+            ids.append(client.id)
+        till_token = create_token("till", "till-1")[1]
+        manager_token = create_token("manager", "boss")[1]
+        reward_id = reward.id
+        db.engine.dispose()
+    return till_token, manager_token, ids, reward_id
+
+
+def till_worker(args) -> list[int]:
+    """One till: for random clients, open a sale, redeem, pay; gives up (cancels) when refused."""
+    base_url, token, client_ids, reward_id, seed = args
+    rng = random.Random(seed)
+    paid_for = []
+    for _ in range(ATTEMPTS_PER_PROCESS):
+        client_id = rng.choice(client_ids)
+        code, sale = call(base_url, token, "POST", "/sales",
+                          {"client_id": client_id, "lines": [{"code": "CUT", "quantity": 1}]})
+        assert code == 201, sale
+        code, body = call(base_url, token, "POST", f"/sales/{sale['id']}/redemptions", {"reward_id": reward_id})
+        if code != 201:
+            assert code == 409, body
+            assert call(base_url, token, "POST", f"/sales/{sale['id']}/cancel")[0] == 200
+            continue
+        code, body = call(base_url, token, "POST", f"/sales/{sale['id']}/payments",
+                          {"amount": "0.00", "method": "card"})
+        assert code == 201 and body["status"] == "paid", body
+        paid_for.append(client_id)
+    return paid_for
+
+
+def books(database_url: str, client_ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """(balance, ledger sum, held) per client, read straight from the database."""
+    from pos_loyalty.models import LedgerEntry, PointsAccount
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x"})
+    with app.app_context():
+        result = {}
+        for client_id in client_ids:
+            account = db.session.scalars(select(PointsAccount).where(PointsAccount.client_id == client_id)).one()
+            total = db.session.scalar(select(func.sum(LedgerEntry.points)).where(LedgerEntry.account_id == account.id))
+            result[client_id] = (account.balance, total, account.held)
+        db.engine.dispose()
+    return result
+
+
+def test_many_tills_redeeming_for_the_same_clients_never_overdraw(gunicorn_server, postgres_url):
+    till, _, client_ids, reward_id = prepare(postgres_url)
+    jobs = [(gunicorn_server.url, till, client_ids, reward_id, seed) for seed in range(PROCESSES)]
+    with ProcessPoolExecutor(PROCESSES) as pool:
+        paid = [client for result in pool.map(till_worker, jobs) for client in result]
+    final = books(postgres_url, client_ids)
+    for client_id in client_ids:
+        redeemed = paid.count(client_id)
+        balance, ledger_sum, held = final[client_id]
+        assert redeemed <= POINTS_EACH // REWARD_COST
+        assert balance == POINTS_EACH - redeemed * REWARD_COST == ledger_sum
+        assert balance >= 0 and held == 0
+    # The load really contended: more attempts than the points allowed for at least one client.
+    assert len(paid) == sum(min(POINTS_EACH // REWARD_COST, paid.count(c)) for c in client_ids)
+
+
+def pay_with_key(args):
+    base_url, token, sale_id, key, amount = args
+    return call(base_url, token, "POST", f"/sales/{sale_id}/payments", {"amount": amount, "method": "card"}, key=key)
+
+
+def test_a_payment_replayed_at_once_from_several_tills_credits_once(gunicorn_server, postgres_url):
+    till, _, client_ids, _ = prepare(postgres_url)
+    code, sale = call(gunicorn_server.url, till, "POST", "/sales",
+                      {"client_id": client_ids[0], "lines": [{"code": "CUT", "quantity": 4}]})
+    assert code == 201
+    with ProcessPoolExecutor(PROCESSES) as pool:
+        answers = list(pool.map(pay_with_key, [(gunicorn_server.url, till, sale["id"], "pay-once", "40.00")] * PROCESSES))
+    assert {code for code, _ in answers} == {201}
+    assert all(body == answers[0][1] for _, body in answers)
+    balance, ledger_sum, _ = books(postgres_url, client_ids[:1])[client_ids[0]]
+    assert balance == ledger_sum == POINTS_EACH + 40
+
+
+def test_a_worker_killed_mid_payment_leaves_the_whole_sale_or_none(gunicorn_server, postgres_url):
+    till, _, client_ids, reward_id = prepare(postgres_url)
+    base, gate = gunicorn_server.url, gunicorn_server.gate
+    code, sale = call(base, till, "POST", "/sales",
+                      {"client_id": client_ids[0], "lines": [{"code": "CUT", "quantity": 3}]})
+    assert call(base, till, "POST", f"/sales/{sale['id']}/redemptions", {"reward_id": reward_id})[0] == 201
+
+    open(gate + ".armed", "w").close()
+    with ProcessPoolExecutor(1) as pool:
+        pending = pool.submit(pay_with_key, (base, till, sale["id"], None, "20.00"))
+        deadline = time.monotonic() + 30
+        while not os.path.exists(gate + ".reached"):  # the payment is inside its transaction, parked
+            assert time.monotonic() < deadline, "the payment never reached the gate"
+            time.sleep(0.01)
+        os.kill(int(open(gate + ".reached").read()), signal.SIGKILL)
+        with pytest.raises(Exception):
+            pending.result(timeout=30)  # the connection died with the worker
+
+    code, after = call(base, till, "GET", f"/sales/{sale['id']}")
+    assert (after["status"], after["paid"], after["payments"]) == ("open", "0.00", [])
+    assert after["redemptions"][0]["status"] == "held"
+    assert books(postgres_url, client_ids[:1])[client_ids[0]] == (POINTS_EACH, POINTS_EACH, REWARD_COST)
+
+    code, paid = call(base, till, "POST", f"/sales/{sale['id']}/payments", {"amount": "20.00", "method": "card"})
+    assert code == 201 and paid["status"] == "paid"
+    expected = POINTS_EACH - REWARD_COST + 20
+    assert books(postgres_url, client_ids[:1])[client_ids[0]] == (expected, expected, 0)
