@@ -109,8 +109,45 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         click.get_current_context().invoke(serve_command, host=host, port=port, threads=8)
 
 
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(target: str) -> None:
+    """Copy the database to TARGET while tills keep selling (SQLite online backup; pg_dump)."""
+    from pos_loyalty.backup import BackupError, backup, describe
+
+    try:
+        with click.progressbar(length=1, label="Backing up") as bar:
+            def progress(done: int, total: int) -> None:
+                bar.length = max(total, 1)
+                bar.update(done - bar.pos)
+
+            backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target, progress)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written: {describe(target)}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(source: str, yes: bool) -> None:
+    """Replace the database with the backup SOURCE."""
+    from pos_loyalty.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces every sale and point with the backup's. Continue?", abort=True)
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored from {source}.")
+
+
 def register_commands(app) -> None:
-    for command in (serve_command, token_group, staff_group, expire_command, demo_command):
+    for command in (serve_command, token_group, staff_group, expire_command, demo_command, backup_command,
+                    restore_command):
         app.cli.add_command(command)
     # `db` (upgrade, migrate, ...) comes from Flask-Migrate.
     from flask_migrate.cli import db as db_group
