@@ -48,13 +48,14 @@ def token_group() -> None:
 @click.option("--role", required=True, type=click.Choice(["till", "manager"]))
 @click.option("--name", default=None, help="Who or what uses it: a till code or a person.")
 @click.option("--till", "till_code", default=None, help="The till a till token belongs to (default till-1).")
+@click.option("--salon", "salon_code", default=None, help="The salon's code (default: the first salon).")
 @with_appcontext
-def token_create(role: str, name: str | None, till_code: str | None) -> None:
+def token_create(role: str, name: str | None, till_code: str | None, salon_code: str | None) -> None:
     """Create a token; it is printed once, as the last line."""
     from pos_loyalty.services.staff import create_token
 
     try:
-        row, token = create_token(role, name, till_code)
+        row, token = create_token(role, name, till_code, salon_code)
     except DomainError as error:
         _fail(error)
     click.echo(f"Created {role} token “{row.name}” (id {row.id}). Keep it secret; it is not shown again:")
@@ -70,15 +71,55 @@ def staff_group() -> None:
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice(["cashier", "manager"]))
 @click.option("--pin", required=True, help="4 to 8 digits.")
+@click.option("--salon", "salon_code", default=None, help="The salon's code (default: the first salon).")
 @with_appcontext
-def staff_add(name: str, role: str, pin: str) -> None:
+def staff_add(name: str, role: str, pin: str, salon_code: str | None) -> None:
+    """Add a cashier or a manager who logs in to the panel with a PIN."""
     from pos_loyalty.services.staff import add_staff
 
     try:
-        staff = add_staff(name, role, pin)
+        staff = add_staff(name, role, pin, salon_code)
     except DomainError as error:
         _fail(error)
     click.echo(f"Added {role} {staff.name} (id {staff.id}).")
+
+
+@click.group("salon")
+def salon_group() -> None:
+    """The salons of the chain: they share clients and points; each has its tills, catalogue and staff."""
+
+
+@salon_group.command("add")
+@click.option("--code", required=True, help="Short name: paris-11.")
+@click.option("--name", required=True)
+@click.option("--timezone", default="Europe/Paris", show_default=True)
+@click.option("--locale", default="fr_FR", show_default=True)
+@click.option("--currency", default="EUR", show_default=True)
+@click.option("--address", default="")
+@click.option("--vat-number", default="")
+@with_appcontext
+def salon_add(code, name, timezone, locale, currency, address, vat_number) -> None:
+    from pos_loyalty.services.setup import add_salon
+
+    try:
+        salon = add_salon(code, name, timezone, locale, currency, address, vat_number)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Added salon {salon.code} “{salon.name}” with till-1.")
+
+
+@salon_group.command("list")
+@with_appcontext
+def salon_list() -> None:
+    from sqlalchemy import select
+
+    from pos_loyalty.extensions import db
+    from pos_loyalty.models import Salon
+    from pos_loyalty.services.setup import ensure_salon
+
+    ensure_salon()
+    for salon in db.session.scalars(select(Salon).order_by(Salon.id)):
+        click.echo(f"{salon.code}\t{salon.name}\t{salon.timezone}\t{salon.locale}\t{salon.currency}")
 
 
 @click.command("expire")
@@ -146,8 +187,8 @@ def restore_command(source: str, yes: bool) -> None:
 
 
 def register_commands(app) -> None:
-    for command in (serve_command, token_group, staff_group, expire_command, demo_command, backup_command,
-                    restore_command):
+    for command in (serve_command, token_group, staff_group, salon_group, expire_command, demo_command,
+                    backup_command, restore_command):
         app.cli.add_command(command)
     # `db` (upgrade, migrate, ...) comes from Flask-Migrate.
     from flask_migrate.cli import db as db_group

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 14:18:33.145397
+Create Date: 2026-11-24 14:25:28.797700
 
 """
 from alembic import op
@@ -63,6 +63,7 @@ def upgrade():
     )
     op.create_table('salons',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('address', sa.String(length=250), nullable=False),
     sa.Column('vat_number', sa.String(length=40), nullable=False),
@@ -71,7 +72,8 @@ def upgrade():
     sa.Column('locale', sa.String(length=10), nullable=False),
     sa.Column('receipt_footer', sa.String(length=250), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
     )
     op.create_table('catalogue_items',
     sa.Column('id', sa.Integer(), nullable=False),

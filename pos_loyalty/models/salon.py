@@ -13,6 +13,7 @@ from pos_loyalty.models.types import UTCDateTime
 class Salon(db.Model):
     __tablename__ = "salons"
     id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)  # "paris-11": how the CLI and tokens name it
     name: Mapped[str] = mapped_column(String(120))
     address: Mapped[str] = mapped_column(String(250), default="")
     vat_number: Mapped[str] = mapped_column(String(40), default="")

@@ -1,0 +1,37 @@
+"""GET /api/v1/reports/salons: figures per salon of the chain (managers)."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from pos_loyalty.services.reports import salon_figures
+
+from .auth import requires
+from .schemas import Strict
+
+bp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Figures for managers")
+
+
+class PeriodSchema(Strict):
+    date_from = fields.Date(required=True, data_key="from")
+    date_to = fields.Date(required=True, data_key="to")
+
+
+class SalonFiguresSchema(Schema):
+    salon = fields.String()
+    name = fields.String()
+    sales_paid = fields.Integer()
+    loyal_clients = fields.Integer()
+    points_earned = fields.Integer()
+    points_redeemed = fields.Integer()
+    referral_points = fields.Integer()
+    new_clients = fields.Integer()
+
+
+@bp.route("/salons", methods=["GET"])
+@requires("manager")
+@bp.arguments(PeriodSchema, location="query")
+@bp.response(200, SalonFiguresSchema(many=True))
+def figures_per_salon(period):
+    """Sales with a client, points earned and redeemed, referral points and new clients, per salon."""
+    return salon_figures(period["date_from"], period["date_to"])
