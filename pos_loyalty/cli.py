@@ -122,6 +122,20 @@ def salon_list() -> None:
         click.echo(f"{salon.code}\t{salon.name}\t{salon.timezone}\t{salon.locale}\t{salon.currency}")
 
 
+@click.command("recalculate")
+@click.option("--since", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="First day of the history to recalculate (YYYY-MM-DD).")
+@with_appcontext
+def recalculate_command(since) -> None:
+    """Credit points for past paid sales that earned none (before activation, or while disabled)."""
+    from pos_loyalty.services.recalculation import recalculate, sales_to_recalculate
+
+    todo = len(sales_to_recalculate(since.date()))
+    with click.progressbar(length=todo, label=f"Recalculating {todo} sales") as bar:
+        points = recalculate(since.date(), progress=bar.update)
+    click.echo(f"{points} points credited over {todo} sales.")
+
+
 @click.command("expire")
 @with_appcontext
 def expire_command() -> None:
@@ -188,7 +202,7 @@ def restore_command(source: str, yes: bool) -> None:
 
 def register_commands(app) -> None:
     for command in (serve_command, token_group, staff_group, salon_group, expire_command, demo_command,
-                    backup_command, restore_command):
+                    backup_command, restore_command, recalculate_command):
         app.cli.add_command(command)
     # `db` (upgrade, migrate, ...) comes from Flask-Migrate.
     from flask_migrate.cli import db as db_group
