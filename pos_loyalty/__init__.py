@@ -24,8 +24,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     _normalise_database_url(app)
 
     from pos_loyalty import database
-    from flask_smorest import Api
-
     from pos_loyalty.extensions import db, migrate
     from pos_loyalty.runtime import Runtime
 
@@ -37,7 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from pos_loyalty.api import register_api
 
-    register_api(app, Api(app))
+    register_api(app)
 
     from pos_loyalty.cli import register_commands
 

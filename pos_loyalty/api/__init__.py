@@ -3,14 +3,36 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter
+
+DATABASE_INT_MAX = 2**63 - 1
 
 
-def register_api(app: Flask, api: Api) -> None:
+class IdConverter(IntegerConverter):
+    """Ids beyond what a database integer holds cannot exist: such a URL is a 404, not a driver error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", DATABASE_INT_MAX)
+        super().__init__(url_map, *args, **kwargs)
+
+
+class LoyaltyApi(Api):
+    """flask-smorest, documenting our error body ({"error": {code, message, details}}) as the default."""
+
+    from .schemas import ErrorSchema as ERROR_SCHEMA  # noqa: N811 - the name flask-smorest reads
+
+
+def register_api(app: Flask) -> Api:
     from . import clients, printing, program, reports, rewards, sales
     from .errors import register_error_handlers
 
+    app.url_map.converters["int"] = IdConverter
+    api = LoyaltyApi(app)
+    api.register_converter(IdConverter, lambda converter: {"type": "integer", "minimum": 0,
+                                                           "maximum": DATABASE_INT_MAX})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     for module in (program, rewards, clients, sales, printing, reports):
         api.register_blueprint(module.bp)
     register_error_handlers(app)
+    return api

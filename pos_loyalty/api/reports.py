@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from datetime import date
+
+from marshmallow import Schema, fields, validate
 
 from pos_loyalty.services.reports import salon_figures
 
@@ -12,9 +14,12 @@ from .schemas import Strict
 bp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Figures for managers")
 
 
+REPORT_DAYS = validate.Range(min=date(2000, 1, 1), max=date(2099, 12, 31))
+
+
 class PeriodSchema(Strict):
-    date_from = fields.Date(required=True, data_key="from")
-    date_to = fields.Date(required=True, data_key="to")
+    date_from = fields.Date(required=True, data_key="from", validate=REPORT_DAYS)
+    date_to = fields.Date(required=True, data_key="to", validate=REPORT_DAYS)
 
 
 class SalonFiguresSchema(Schema):

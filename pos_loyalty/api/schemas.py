@@ -75,6 +75,11 @@ class RulePatchSchema(Schema):
 
 
 class RuleOutSchema(Schema):
+    """The rule's own fields (service_code, points, factor...) come beside these: see its kind."""
+
+    class Meta:
+        unknown = "include"  # documented as additionalProperties: each kind brings its fields
+
     id = fields.Integer()
     kind = fields.String()
     active = fields.Boolean()
