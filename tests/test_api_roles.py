@@ -9,6 +9,7 @@ MANAGER_ONLY = {
     ("GET", "/rewards/{reward_id}"), ("PATCH", "/rewards/{reward_id}"), ("DELETE", "/rewards/{reward_id}"),
     ("POST", "/catalogue"), ("PATCH", "/catalogue/{item_id}"), ("POST", "/clients/{client_id}/adjustments"),
     ("POST", "/clients/{client_id}/rewards"), ("POST", "/sales/{sale_id}/refund"), ("GET", "/reports/salons"),
+    ("GET", "/tills"), ("PATCH", "/tills/{code}"),
 }
 
 

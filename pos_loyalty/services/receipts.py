@@ -97,7 +97,7 @@ def render_receipt(actor: Actor | None, sale_id: int, output: str, width: int | 
                       details={"width": ["32 or 48."]})
     instructions = layout.render(data, width)
     if output == "text":
-        return outputs.to_text(instructions), "text/plain; charset=utf-8"
+        return outputs.to_text(instructions, width), "text/plain; charset=utf-8"
     if output == "escpos":
         return outputs.to_escpos(instructions, outputs.profile_for_width(width)), "application/octet-stream"
     if output == "png":

@@ -21,25 +21,28 @@ def transaction() -> Iterator:
     depth = _depth.get()
     depth_token = _depth.set(depth + 1)
     callbacks_token = _after_commit.set([]) if depth == 0 else None
+    committed = False
     try:
         yield db.session
         if depth == 0:
             db.session.commit()
+            committed = True
     except BaseException:
         if depth == 0:
             db.session.rollback()
         raise
-    else:
-        if depth == 0:
-            for callback in _after_commit.get() or []:
-                try:
-                    callback()
-                except Exception:  # a plugin's failure never undoes a committed sale
-                    log.exception("after-commit hook failed")
     finally:
+        callbacks = _after_commit.get() if callbacks_token is not None else None
         if callbacks_token is not None:
             _after_commit.reset(callbacks_token)
         _depth.reset(depth_token)
+    if committed:
+        # Outside the finished transaction: a callback may run a use case of its own (print a receipt).
+        for callback in callbacks or []:
+            try:
+                callback()
+            except Exception:  # a plugin's failure never undoes a committed sale
+                log.exception("after-commit hook failed")
 
 
 def after_commit(callback: Callable[[], None]) -> None:
