@@ -64,7 +64,7 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def app_config(database_url, clock) -> dict:
-    return {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "CLOCK": clock, "PRINT_WORKER": "manual",
+    return {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "CLOCK": clock, "PRINT_WORKER": "manual", "PRINT_TIMEOUT": 0.5,
             "SECRET_KEY": "test", "REFERRAL_LINK": "https://salon.example/r/{code}"}
 
 
@@ -101,7 +101,7 @@ class ApiClient:
                                   query_string=query)
         return response.status_code, response.get_json(silent=True)
 
-    def ok(self, method: str, path: str, json=None, as_="till", status=(200, 201, 204), **kwargs):
+    def ok(self, method: str, path: str, json=None, as_="till", status=(200, 201, 202, 204), **kwargs):
         code, body = self.call(method, path, json, as_, **kwargs)
         assert code in (status if isinstance(status, tuple) else (status,)), (code, body)
         return body

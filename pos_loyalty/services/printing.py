@@ -68,7 +68,7 @@ def send_due_jobs(limit: int = 20) -> int:
     for job in jobs:
         try:
             data, _ = render_receipt(None, job.sale_id, "escpos", job.width)
-            send(job.printer_url, data, timeout=SEND_TIMEOUT)
+            send(job.printer_url, data, timeout=current_app.config.get("PRINT_TIMEOUT", SEND_TIMEOUT))
             error = None
         except PrintFailed as failure:
             error = str(failure)
