@@ -37,6 +37,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_api(app)
 
+    from pos_loyalty.panel import init_panel
+
+    init_panel(app)
+
     from pos_loyalty.cli import register_commands
 
     register_commands(app)

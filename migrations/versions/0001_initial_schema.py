@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 14:25:28.797700
+Create Date: 2026-11-24 14:42:07.808599
 
 """
 from alembic import op
@@ -117,6 +117,8 @@ def upgrade():
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('pin_hash', sa.String(length=255), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('failed_pins', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['salon_id'], ['salons.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -283,6 +285,17 @@ def upgrade():
     with op.batch_alter_table('sale_lines', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sale_lines_sale_id'), ['sale_id'], unique=False)
 
+    op.create_table('till_screens',
+    sa.Column('till_id', sa.Integer(), nullable=False),
+    sa.Column('sale_id', sa.Integer(), nullable=True),
+    sa.Column('client_id', sa.Integer(), nullable=True),
+    sa.Column('cashier', sa.String(length=80), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['client_id'], ['clients.id'], ),
+    sa.ForeignKeyConstraint(['sale_id'], ['sales.id'], ),
+    sa.ForeignKeyConstraint(['till_id'], ['tills.id'], ),
+    sa.PrimaryKeyConstraint('till_id')
+    )
     op.create_table('points_lots',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('account_id', sa.Integer(), nullable=False),
@@ -353,6 +366,7 @@ def downgrade():
         batch_op.drop_index('ix_open_lots', sqlite_where=sa.text('remaining > 0'), postgresql_where=sa.text('remaining > 0'))
 
     op.drop_table('points_lots')
+    op.drop_table('till_screens')
     with op.batch_alter_table('sale_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sale_lines_sale_id'))
 

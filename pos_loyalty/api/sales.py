@@ -13,7 +13,7 @@ from pos_loyalty.services.sale_view import describe_sale
 
 from .auth import current_actor, requires
 from .idempotency import idempotent
-from .schemas import (AttachClientSchema, PaymentInSchema, PaymentOutSchema, ReceiptQuerySchema,
+from .schemas import (AttachClientSchema, PaymentInSchema, PaymentOutSchema, ReceiptQuerySchema, SaleLineSchema,
                       RedemptionInSchema, RefundOutSchema, SaleInSchema, SaleOutSchema)
 
 bp = Blueprint("sales", __name__, url_prefix="/api/v1/sales", description="Sales at the till")
@@ -108,3 +108,21 @@ def receipt(query, sale_id):
 
     body, mimetype = render_receipt(current_actor(), sale_id, query["format"], query.get("width"))
     return Response(body, mimetype=mimetype)
+
+
+@bp.route("/<int:sale_id>/lines", methods=["POST"])
+@idempotent
+@requires("till")
+@bp.arguments(SaleLineSchema)
+@bp.response(201, SaleOutSchema)
+def add_line(data, sale_id):
+    """Add a service or product to an open sale (the same item again adds to its quantity)."""
+    return sale_out(sale_service.add_line(current_actor(), sale_id, data))
+
+
+@bp.route("/<int:sale_id>/lines/<int:position>", methods=["DELETE"])
+@idempotent
+@requires("till")
+@bp.response(200, SaleOutSchema)
+def remove_line(sale_id, position):
+    return sale_out(sale_service.remove_line(current_actor(), sale_id, position))

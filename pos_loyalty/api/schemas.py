@@ -222,6 +222,7 @@ class AdjustmentOutSchema(Schema):
 
 # --- sales ---------------------------------------------------------------------------------------------
 class SaleLineSchema(Strict):
+    position = fields.Integer(dump_only=True)
     code = fields.String(required=True, validate=validate.Length(min=1, max=40))
     name = fields.String(validate=validate.Length(min=1, max=120))
     kind = fields.String(validate=validate.OneOf(["service", "product"]))

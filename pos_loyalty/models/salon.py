@@ -47,6 +47,8 @@ class Staff(db.Model):
     role: Mapped[str] = mapped_column(String(20))  # cashier | manager
     pin_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    failed_pins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -60,3 +62,15 @@ class ApiToken(db.Model):
     till_id: Mapped[int | None] = mapped_column(ForeignKey("tills.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class TillScreen(db.Model):
+    """What a till is doing now: its open sale or the client chosen before the first item. The client
+    display follows this row."""
+
+    __tablename__ = "till_screens"
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"), primary_key=True)
+    sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), nullable=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), nullable=True)
+    cashier: Mapped[str] = mapped_column(String(80), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,50 @@
+"""The web panel: the cashier's checkout at /, the client's display at /display, managers under /manage.
+
+It calls the same services as the JSON API; it only renders. Login by PIN (Flask-Login), CSRF on every
+form (Flask-WTF), French, English and Italian (Flask-Babel).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, request, session
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+LANGUAGES = ("fr", "en", "it")
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+
+
+def select_locale() -> str:
+    from pos_loyalty.panel.context import salon_locale
+
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return salon_locale().split("_")[0]
+
+
+def init_panel(app: Flask) -> None:
+    from pos_loyalty.panel import auth, checkout, display, manage
+    from pos_loyalty.panel.context import register_template_helpers
+
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=12))
+    app.config.setdefault("PANEL_IDLE_MINUTES", 5)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a till stays open all day; the session bounds it
+    csrf.init_app(app)
+    for name, blueprint in app.blueprints.items():
+        if name not in ("panel_auth", "checkout", "display", "manage"):
+            csrf.exempt(blueprint)  # the JSON API authenticates with bearer tokens, not cookies
+    login_manager.init_app(app)
+    login_manager.login_view = "panel_auth.login"
+    login_manager.user_loader(auth.load_user)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(app.root_path.rstrip("/") + "/translations"))
+    for module in (auth, checkout, display, manage):
+        app.register_blueprint(module.bp)
+    register_template_helpers(app)

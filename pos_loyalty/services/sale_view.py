@@ -121,7 +121,7 @@ def describe_sale(sale: Sale, clock: SalonTime) -> dict:
         "client_id": sale.client_id,
         "till": till.code if till else None,
         "status": sale.status,
-        "lines": [{"code": l.code, "name": l.name, "kind": l.kind, "category": l.category, "quantity": l.quantity,
+        "lines": [{"position": l.position, "code": l.code, "name": l.name, "kind": l.kind, "category": l.category, "quantity": l.quantity,
                    "unit_price": l.unit_price, "amount": l.unit_price * l.quantity} for l in sale.lines],
         "discount_code": sale.discount_code,
         "discount_amount": sale.code_discount,

@@ -142,3 +142,42 @@ def cancel_sale(actor: Actor, sale_id: int) -> Sale:
         hook = runtime().plugins.hook
         after_commit(lambda: hook.sale_cancelled(event=event))
         return sale
+
+
+def add_line(actor: Actor, sale_id: int, line: dict) -> Sale:
+    """Add a service or product to an open sale before payment (the till adds them one by one)."""
+    with transaction():
+        sale = get_sale(sale_id, lock=True)
+        require_open(sale)
+        if sale.payments:
+            raise Conflict("Payments were taken: the lines can no longer change.", code="sale_partly_paid")
+        if len(sale.lines) >= MAX_LINES:
+            raise Invalid(f"A sale has at most {MAX_LINES} lines.", code="too_many_lines")
+        for existing in sale.lines:  # the same item again: one more unit
+            if existing.code == (line["code"] or "").upper() and line.get("unit_price") in (None, existing.unit_price):
+                existing.quantity = min(existing.quantity + line["quantity"], 999)
+                return sale
+        built = build_lines(actor.salon_id, [line])[0]
+        built.position = max((l.position for l in sale.lines), default=-1) + 1
+        sale.lines.append(built)
+        db.session.flush()
+        return sale
+
+
+def remove_line(actor: Actor, sale_id: int, position: int) -> Sale:
+    with transaction():
+        sale = get_sale(sale_id, lock=True)
+        require_open(sale)
+        if sale.payments:
+            raise Conflict("Payments were taken: the lines can no longer change.", code="sale_partly_paid")
+        line = next((l for l in sale.lines if l.position == position), None)
+        if line is None:
+            raise NotFound(f"Sale {sale.id} has no line {position}.", code="line_not_found")
+        if len(sale.lines) == 1:
+            raise Conflict("A sale keeps at least one line: cancel the sale instead.", code="last_line")
+        free_items = {r.value for r in sale.redemptions if r.status == "held" and r.kind == "free_item"}
+        if line.code in free_items:
+            raise Conflict("Remove the free-item reward before its line.", code="reward_on_line")
+        sale.lines.remove(line)
+        db.session.flush()
+        return sale
