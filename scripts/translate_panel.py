@@ -44,6 +44,16 @@ FR = {
 "Loyalty programme": "Programme de fidélité", "Version %(version)s": "Version %(version)s",
 "%(ratio)s point per currency unit": "%(ratio)s point par euro", "points valid %(months)s months": "points valables %(months)s mois",
 "points never expire": "les points n'expirent jamais", "Rules": "Règles", "None": "Aucune",
+"Too many wrong PINs: this login is locked for a few minutes.": "Trop de codes faux : connexion verrouillée quelques minutes.",
+"Wrong PIN.": "Code incorrect.", "Not enough points for this reward.": "Pas assez de points pour cette récompense.",
+"One reward or discount code per sale.": "Une seule récompense ou remise par vente.",
+"The balance is negative: no reward until it is positive again.": "Le solde est négatif : pas de récompense avant qu'il redevienne positif.",
+"Choose the client before applying a reward.": "Choisissez le client avant d'appliquer une récompense.",
+"More than what is due: only cash gives change.": "Plus que le montant dû : seules les espèces rendent la monnaie.",
+"The loyalty programme is switched off.": "Le programme de fidélité est désactivé.",
+"No printer is set up for this till.": "Aucune imprimante n'est configurée pour cette caisse.",
+"No client has this referral code.": "Aucun client n'a ce code de parrainage.",
+"Remove the rewards before changing the client.": "Retirez les récompenses avant de changer de client.",
 }
 IT = {
 "Locked after inactivity: type your PIN again.": "Bloccato per inattività: digita di nuovo il PIN.",
@@ -86,6 +96,16 @@ IT = {
 "Loyalty programme": "Programma fedeltà", "Version %(version)s": "Versione %(version)s",
 "%(ratio)s point per currency unit": "%(ratio)s punto per euro", "points valid %(months)s months": "punti validi %(months)s mesi",
 "points never expire": "i punti non scadono mai", "Rules": "Regole", "None": "Nessuno",
+"Too many wrong PINs: this login is locked for a few minutes.": "Troppi PIN errati: accesso bloccato per qualche minuto.",
+"Wrong PIN.": "PIN errato.", "Not enough points for this reward.": "Punti insufficienti per questo premio.",
+"One reward or discount code per sale.": "Un solo premio o sconto per vendita.",
+"The balance is negative: no reward until it is positive again.": "Il saldo è negativo: nessun premio finché non torna positivo.",
+"Choose the client before applying a reward.": "Scegli il cliente prima di applicare un premio.",
+"More than what is due: only cash gives change.": "Più del dovuto: solo i contanti danno il resto.",
+"The loyalty programme is switched off.": "Il programma fedeltà è disattivato.",
+"No printer is set up for this till.": "Nessuna stampante configurata per questa cassa.",
+"No client has this referral code.": "Nessun cliente ha questo codice amico.",
+"Remove the rewards before changing the client.": "Togli i premi prima di cambiare cliente.",
 }
 for lang, table in (("fr", FR), ("it", IT)):
     with open("messages.pot", "rb") as handle:

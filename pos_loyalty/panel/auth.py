@@ -12,6 +12,7 @@ from sqlalchemy import select
 from pos_loyalty.core.errors import DomainError
 from pos_loyalty.extensions import db
 from pos_loyalty.models import Staff, Till
+from pos_loyalty.panel.messages import say
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services.setup import ensure_salon
 from pos_loyalty.services.staff_login import active_staff, log_in
@@ -77,7 +78,7 @@ def login():
         try:
             staff = log_in(int(request.form.get("staff_id") or 0), request.form.get("pin", ""))
         except DomainError as error:
-            flash(error.message, "error")
+            flash(say(error), "error")
             return render_template("login.html", staff=active_staff(salon.id), tills=tills,
                                    chosen=request.form.get("staff_id"), till_code=request.form.get("till")), 401
         except ValueError:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from pos_loyalty.core.errors import DomainError
 from pos_loyalty.panel.auth import staff_required
 from pos_loyalty.panel.context import panel_actor
+from pos_loyalty.panel.messages import say
 from pos_loyalty.services import catalogue, clients, grants, loyalty, payments, printing, redemptions, sales
 from pos_loyalty.services.context import current_terms, salon_time
 from pos_loyalty.services.program import list_rewards
@@ -29,7 +30,7 @@ def back_to_checkout(view):
         try:
             return view(*args, **kwargs) or redirect(url_for("checkout.index"))
         except DomainError as error:
-            flash(error.message, "error")
+            flash(say(error), "error")
             return redirect(url_for("checkout.index"))
 
     return wrapper
@@ -244,7 +245,7 @@ def print_receipt(sale_id):
         printing.queue_receipt(panel_actor(), sale_id)
         flash(_("The receipt is on its way to the printer."), "ok")
     except DomainError as error:
-        flash(error.message, "error")
+        flash(say(error), "error")
     return redirect(url_for("checkout.done", sale_id=sale_id))
 
 
