@@ -16,8 +16,8 @@ def loyalty_earnings(context: EarningContext, multiplier):
         return []
     earnings = []
     if context.terms.welcome_bonus:
-        earnings.append(Earning(kind="welcome", points=context.terms.welcome_bonus, description="Welcome bonus"))
+        earnings.append(Earning(kind="welcome", points=context.terms.welcome_bonus, description=context.say("Welcome bonus")))
     if context.terms.referrer_bonus:
         earnings.append(Earning(kind="referral", points=context.terms.referrer_bonus,
-                                description="Referral bonus", beneficiary=REFERRER))
+                                description=context.say("Referral bonus"), beneficiary=REFERRER))
     return earnings

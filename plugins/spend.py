@@ -25,7 +25,7 @@ def loyalty_earnings(context: EarningContext, multiplier: Decimal):
     points = round_points(amount * context.terms.points_per_unit * multiplier, context.terms.rounding)
     if points <= 0:
         return []
-    description = f"{context.format_money(amount)} spent"
+    description = context.say("{amount} spent", amount=context.format_money(amount))
     if multiplier != 1:
         description += f" ×{multiplier.normalize():f}"
     return [Earning(kind="earn", points=points, description=description)]

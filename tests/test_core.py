@@ -69,3 +69,12 @@ def test_debit_takes_soonest_expiry_first_and_skips_expired():
     assert plan.takes == ((3, 40), (2, 30), (1, 10)) and plan.shortfall == 0
     assert plan_debit(lots, 200, today=date(2026, 6, 1)).shortfall == 80
     assert plan_debit(lots, 10, today=date(2026, 6, 1), preferred_ids=(1,)).takes == ((1, 10),)
+
+
+def test_descriptions_speak_the_salons_language():
+    from pos_loyalty.core.wording import say
+
+    assert say("fr_FR", "{amount} spent", amount="75,00 €") == "75,00 € dépensés"
+    assert say("it_IT", "Welcome bonus") == "Bonus di benvenuto"
+    assert say("en_GB", "Referral bonus") == "Referral bonus"
+    assert say("de_DE", "Referral bonus") == "Referral bonus"  # no German yet: English

@@ -61,7 +61,7 @@ def test_paid_sale_prints_its_whole_receipt(app, api, printers):
     decoded = decode(printer.received[0])
     text = decoded.text
     for expected in ["Salon Étoile", "Balayage", "Shampooing réparateur", "157,80 €", "147,80 €",
-                     "147,80 € spent", "+147", "Welcome bonus", "+10", "10 € offerts", "-100",
+                     "147,80 € dépensés", "+147", "Bonus de bienvenue", "+10", "10 € offerts", "-100",
                      f"{paid['balance']} points", "expirent le 22/11/2027", "Hélène", "€", "HELENE-DUPRE",
                      "Plus que", "Bon de 25 €"]:
         assert expected in text, expected

@@ -76,7 +76,7 @@ def test_service_and_category_points_most_specific_wins(api):
     sale = sell(api, client["id"], ("BALAYAGE", 1, "120.00"), ("GLOSS", 2, "30.00"), ("SHAMPOO", 1, "15.00"),
                 pay=False)
     earnings = {e["description"]: e["points"] for e in sale["quote"]["earnings"]}
-    assert earnings == {"195,00\xa0€ spent": 195, "Balayage": 40, "Gloss ×2": 40}
+    assert earnings == {"195,00\xa0€ dépensés": 195, "Balayage": 40, "Gloss ×2": 40}
     set_program(api, products_earn=False)
     again = api.ok("GET", f"/sales/{sale['id']}")
     assert again["quote"]["points_to_earn"] == 180 + 80
@@ -103,7 +103,7 @@ def test_multiplier_on_tuesdays_and_program_versions(api, clock):
     clock.advance(days=2)
     tuesday = sell(api, client["id"], ("CUT", 1, "40.00"))
     assert tuesday["points_earned"] == 80
-    assert tuesday["sale"]["quote"]["earnings"][0]["description"] == "40,00\xa0€ spent ×2"
+    assert tuesday["sale"]["quote"]["earnings"][0]["description"] == "40,00\xa0€ dépensés ×2"
     version = api.ok("GET", "/program")["version"]
     set_program(api, points_per_unit="0.5")
     assert api.ok("GET", "/program")["version"] == version + 1

@@ -39,6 +39,12 @@ class EarningContext:
     at: datetime  # in the salon's time zone: weekdays and hours of promotions are local
     has_discount_code: bool  # a non-loyalty discount code is on the sale
     format_money: Callable[[Decimal], str]
+    locale: str = "en_GB"  # the salon's: descriptions are written in its language
+
+    def say(self, text: str, **params) -> str:
+        from .wording import say
+
+        return say(self.locale, text, **params)
 
     @property
     def sale_earns(self) -> bool:

@@ -22,5 +22,5 @@ def sweep_all() -> int:
     total = 0
     for client_id in client_ids:  # one short transaction per client: tills are never blocked for long
         with transaction():
-            total += ledger.sweep_expired(ledger.lock_account(client_id), clock.today, clock.zone)
+            total += ledger.sweep_expired(ledger.lock_account(client_id), clock.today, clock.zone, clock.salon.locale)
     return total

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from pos_loyalty.core.errors import Conflict, Forbidden, Invalid, NotFound
+from pos_loyalty.core.wording import say
 from pos_loyalty.extensions import db
 from pos_loyalty.models import RewardGrant
 from pos_loyalty.services import ledger
@@ -29,8 +30,9 @@ def grant_reward(actor: Actor, client_id: int, reward_id: int, reason: str) -> R
         db.session.add(grant)
         account = ledger.lock_account(client.id)
         # A 0-point entry: the history shows the grant, who made it and why; the balance is untouched.
-        ledger.record_event(account, at=clock.now, kind="adjust", description=f"Reward granted: {reward.name}"
-                            f" ({grant.reason})", reward_id=reward.id, rule_version=current_terms().version,
+        ledger.record_event(account, at=clock.now, kind="adjust",
+                            description=say(clock.salon.locale, "Reward granted: {name} ({reason})",
+                                            name=reward.name, reason=grant.reason), reward_id=reward.id, rule_version=current_terms().version,
                             salon_id=actor.salon_id, staff=actor.name)
         db.session.flush()
         return grant

@@ -9,9 +9,11 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlalchemy import select
 
 from pos_loyalty.core.lots import LotView, is_expired, plan_credit, plan_debit
+from pos_loyalty.core.wording import say
 from pos_loyalty.extensions import db
 from pos_loyalty.models import LedgerEntry, LotConsumption, PointsAccount, PointsLot, Redemption
 
@@ -41,7 +43,7 @@ def lot_views(lots: list[PointsLot]) -> list[LotView]:
     return [LotView(lot.id, lot.remaining, lot.earned_on, lot.expires_on) for lot in lots]
 
 
-def sweep_expired(account: PointsAccount, today: date, zone: str) -> int:
+def sweep_expired(account: PointsAccount, today: date, zone: str, locale: str = "en_GB") -> int:
     """Write an expiry entry for every day whose points ran out; returns the points expired."""
     expired_by_day: dict[date, list[PointsLot]] = defaultdict(list)
     for lot in db.session.scalars(
@@ -56,7 +58,8 @@ def sweep_expired(account: PointsAccount, today: date, zone: str) -> int:
         # The entry is dated when the points left: the first moment of the day after their expiry date.
         at = datetime.combine(day + timedelta(days=1), time.min, ZoneInfo(zone))
         entry = _entry(account, at=at, kind="expire", points=-points,
-                       description=f"{points} points expired (valid until {day.isoformat()})")
+                       description=say(locale, "{points} points expired (valid until {day})", points=points,
+                                       day=format_date(day, format="short", locale=locale)))
         for lot in lots:
             db.session.add(LotConsumption(entry_id=entry.id, lot_id=lot.id, points=lot.remaining))
             lot.remaining = 0
@@ -116,7 +119,7 @@ def debit(account: PointsAccount, *, points: int, kind: str, description: str, a
 
 
 def give_back(account: PointsAccount, debit_entry: LedgerEntry, *, kind: str, description: str,
-              at: datetime, today: date, zone: str, **source) -> LedgerEntry:
+              at: datetime, today: date, zone: str, locale: str = "en_GB", **source) -> LedgerEntry:
     """Return a debit's points to the very lots it took them from, with their original expiry."""
     takes = db.session.scalars(select(LotConsumption).where(LotConsumption.entry_id == debit_entry.id)).all()
     points = -debit_entry.points
@@ -130,7 +133,7 @@ def give_back(account: PointsAccount, debit_entry: LedgerEntry, *, kind: str, de
     # Points taken beyond the lots (there are none for a redemption) would simply come back as balance.
     account.debt = debt
     account.balance += points
-    sweep_expired(account, today, zone)  # points returned to an expired lot leave again at once
+    sweep_expired(account, today, zone, locale)  # points returned to an expired lot leave again at once
     return entry
 
 

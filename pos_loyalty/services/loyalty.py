@@ -32,7 +32,7 @@ def loyalty_of(actor: Actor, client_id: int) -> ClientLoyalty:
         get_client(client_id)
         clock = salon_time(actor.salon_id)
         account = ledger.lock_account(client_id)
-        ledger.sweep_expired(account, clock.today, clock.zone)
+        ledger.sweep_expired(account, clock.today, clock.zone, clock.salon.locale)
         offers = [RewardOffer(r.id, r.name, r.points_cost) for r in list_rewards(active_only=True)]
         summary = summarise(account.balance, account.held, ledger.lot_views(ledger.open_lots(account)), offers,
                             clock.today, account.debt)
@@ -60,7 +60,7 @@ def ledger_page(actor: Actor, client_id: int, cursor: str | None, limit: int) ->
         get_client(client_id)
         clock = salon_time(actor.salon_id)
         account = ledger.lock_account(client_id)
-        ledger.sweep_expired(account, clock.today, clock.zone)
+        ledger.sweep_expired(account, clock.today, clock.zone, clock.salon.locale)
         query = select(LedgerEntry).where(LedgerEntry.account_id == account.id)
         if cursor:
             query = query.where(LedgerEntry.id < decode_cursor(cursor))
@@ -81,7 +81,7 @@ def adjust_points(actor: Actor, client_id: int, points: int, reason: str) -> Led
         clock = salon_time(actor.salon_id)
         terms = current_terms()
         account = ledger.lock_account(client_id)
-        ledger.sweep_expired(account, clock.today, clock.zone)
+        ledger.sweep_expired(account, clock.today, clock.zone, clock.salon.locale)
         source = {"rule_version": terms.version, "salon_id": actor.salon_id, "staff": actor.name}
         if points > 0:
             return ledger.credit(account, points=points, kind="adjust", description=reason, at=clock.now,

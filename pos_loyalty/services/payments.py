@@ -8,6 +8,7 @@ from decimal import Decimal
 from pos_loyalty.core.errors import Conflict, Invalid
 from pos_loyalty.core.lots import expiry_date
 from pos_loyalty.core.quote import REFERRER
+from pos_loyalty.core.wording import say
 from pos_loyalty.extensions import db
 from pos_loyalty.hookspecs import SaleEvent
 from pos_loyalty.models import Client, Payment, RewardGrant, Sale
@@ -65,7 +66,7 @@ def _lock_and_sweep(sale: Sale, clock: SalonTime) -> None:
     client = db.session.get(Client, sale.client_id)
     ids = [client.id] + ([client.referrer_id] if client.referrer_id and client.first_paid_sale_id is None else [])
     accounts = ledger.lock_accounts(ids)
-    ledger.sweep_expired(accounts[client.id], clock.today, clock.zone)
+    ledger.sweep_expired(accounts[client.id], clock.today, clock.zone, clock.salon.locale)
     db.session.refresh(sale)
 
 
@@ -79,7 +80,7 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor) -> None:
     awaiting_referral = client.referrer_id is not None and client.first_paid_sale_id is None
     accounts = ledger.lock_accounts([client.id] + ([client.referrer_id] if awaiting_referral else []))
     account = accounts[client.id]
-    ledger.sweep_expired(account, clock.today, clock.zone)
+    ledger.sweep_expired(account, clock.today, clock.zone, clock.salon.locale)
     source = {"sale_id": sale.id, "rule_version": terms.version, "salon_id": sale.salon_id, "staff": actor.name}
 
     held = [r for r in sale.redemptions if r.status == "held"]
@@ -90,11 +91,13 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor) -> None:
     for redemption in held:
         if redemption.grant_id:
             entry = ledger.record_event(account, at=clock.now, kind="redeem", reward_id=redemption.reward_id,
-                                        description=f"Reward: {redemption.name} (granted)", **source)
+                                        description=say(clock.salon.locale, "Reward: {name} (granted)",
+                                                        name=redemption.name), **source)
             db.session.get(RewardGrant, redemption.grant_id).status = "used"
         else:
             entry = ledger.debit(account, points=redemption.points_cost, kind="redeem",
-                                 description=f"Reward: {redemption.name}", at=clock.now, today=clock.today,
+                                 description=say(clock.salon.locale, "Reward: {name}", name=redemption.name),
+                                 at=clock.now, today=clock.today,
                                  allow_debt=False, reward_id=redemption.reward_id, **source)
         account.held -= redemption.points_cost
         redemption.status, redemption.entry_id = "deducted", entry.id
@@ -106,7 +109,7 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor) -> None:
         target = accounts[referrer_id] if earning.beneficiary == REFERRER else account
         description = earning.description
         if earning.beneficiary == REFERRER:
-            ledger.sweep_expired(target, clock.today, clock.zone)
+            ledger.sweep_expired(target, clock.today, clock.zone, clock.salon.locale)
             description = f"{earning.description}: {client.first_name} {client.last_name[:1]}."
         ledger.credit(target, points=earning.points, kind=earning.kind, description=description, at=clock.now,
                       earned_on=clock.today, expires_on=expires_on, **source)

@@ -16,6 +16,7 @@ from sqlalchemy import exists, select
 
 from pos_loyalty.core.lots import expiry_date
 from pos_loyalty.core.quote import CLIENT, quote_sale
+from pos_loyalty.core.wording import say
 from pos_loyalty.extensions import db
 from pos_loyalty.models import LedgerEntry, Sale, Salon
 from pos_loyalty.runtime import runtime
@@ -74,12 +75,13 @@ def _credit_sale(sale: Sale, account, salons, terms, now, actor_name: str) -> in
         if earning.beneficiary != CLIENT:
             continue
         ledger.credit(account, points=earning.points, kind=earning.kind,
-                      description=f"{earning.description} (recalculated)", at=now, earned_on=paid_local.date(),
+                      description=say(salon.locale, "{description} (recalculated)", description=earning.description),
+                      at=now, earned_on=paid_local.date(),
                       expires_on=expiry_date(paid_local.date(), terms.validity_months), sale_id=sale.id,
                       rule_version=terms.version, salon_id=sale.salon_id, staff=actor_name)
         points += earning.points
     sale.points_earned += points
-    ledger.sweep_expired(account, today, salon.timezone)
+    ledger.sweep_expired(account, today, salon.timezone, salon.locale)
     return points
 
 

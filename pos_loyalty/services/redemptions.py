@@ -45,7 +45,7 @@ def hold_reward(actor: Actor, sale_id: int, reward_id: int, grant_id: int | None
                            code="one_discount_per_sale")
         clock = salon_time(actor.salon_id)
         account = ledger.lock_account(sale.client_id)
-        ledger.sweep_expired(account, clock.today, clock.zone)
+        ledger.sweep_expired(account, clock.today, clock.zone, clock.salon.locale)
         cost = 0 if grant else reward.points_cost
         if account.balance < 0 and cost:
             raise Conflict(f"The balance is negative ({account.balance} points): no reward until it is back"

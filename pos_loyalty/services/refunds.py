@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from pos_loyalty.core.errors import Conflict
+from pos_loyalty.core.wording import say
 from pos_loyalty.extensions import db
 from pos_loyalty.hookspecs import SaleEvent
 from pos_loyalty.models import Client, LedgerEntry, PointsAccount, PointsLot, RewardGrant, Sale
@@ -48,7 +49,7 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
             accounts = ledger.lock_accounts(sorted({sale.client_id, *account_ids}))
             by_account_id = {a.id: a for a in accounts.values()}
             for account in accounts.values():
-                ledger.sweep_expired(account, clock.today, clock.zone)
+                ledger.sweep_expired(account, clock.today, clock.zone, clock.salon.locale)
             source = {"sale_id": sale.id, "rule_version": sale.program_version, "salon_id": actor.salon_id,
                       "staff": actor.name}
             client_account = accounts[sale.client_id]
@@ -59,7 +60,8 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
                 own_lots = tuple(db.session.scalars(select(PointsLot.id).where(
                     PointsLot.entry_id.in_([e.id for e in entries]))).all())
                 ledger.debit(account, points=points, kind="refund",
-                             description=f"Sale #{sale.id} refunded: points earned taken back", at=clock.now,
+                             description=say(clock.salon.locale, "Sale #{sale} refunded: points earned taken back",
+                                             sale=sale.id), at=clock.now,
                              today=clock.today, allow_debt=True, preferred_lot_ids=own_lots, **source)
                 if account is client_account:
                     reversed_points += points
@@ -72,8 +74,10 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
                     continue
                 entry = db.session.get(LedgerEntry, redemption.entry_id)
                 ledger.give_back(client_account, entry, kind="refund",
-                                 description=f"Sale #{sale.id} refunded: points of “{redemption.name}” returned",
-                                 at=clock.now, today=clock.today, zone=clock.zone, reward_id=redemption.reward_id,
+                                 description=say(clock.salon.locale, "Sale #{sale} refunded: points of “{name}” returned",
+                                                 sale=sale.id, name=redemption.name),
+                                 at=clock.now, today=clock.today, zone=clock.zone, locale=clock.salon.locale,
+                                 reward_id=redemption.reward_id,
                                  **source)
                 redemption.status = "returned"
                 returned += redemption.points_cost
