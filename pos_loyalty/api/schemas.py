@@ -356,12 +356,13 @@ class ReceiptQuerySchema(Strict):
     width = fields.Integer(validate=validate.OneOf([32, 48]))
 
 
-class ErrorSchema(Schema):
-    class Body(Schema):
-        code = fields.String()
-        message = fields.String()
-        details = fields.Dict()
+class ErrorBodySchema(Schema):
+    code = fields.String(metadata={"description": "stable, for programs: insufficient_points, sale_paid..."})
+    message = fields.String(metadata={"description": "for people, in plain words"})
+    details = fields.Dict(metadata={"description": "per field, or figures such as points_missing"})
 
-    error = fields.Nested(Body)
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema)
 
 
