@@ -1,0 +1,383 @@
+"""pos_loyalty benchmarks: one command, every figure, ratios against baselines measured in the same run.
+
+    python benchmarks/run.py [--database sqlite|postgresql] [--quick]
+
+Figures: each checkout step over HTTP (median, p99) at the demo scale and at 100,000 clients with
+1,000,000 ledger entries, against a bare Flask endpoint doing one insert (the framework floor); the
+panel's checkout walk; the balance of a client with 10 entries against one with 10,000; recalculation
+against a raw executemany insert of the same rows; peak memory as history grows.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def timed(samples: list[float], call):
+    start = time.perf_counter()
+    result = call()
+    samples.append((time.perf_counter() - start) * 1000)
+    return result
+
+
+class Server:
+    """A WSGI app on a loopback port with waitress, as `pos-loyalty serve` runs it."""
+
+    def __init__(self, app):
+        from waitress.server import create_server
+
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        for channel in list(self.server._map.values()):
+            channel.close()
+        self.server.task_dispatcher.shutdown(timeout=2)
+
+
+def database_url(kind: str, folder: Path, name: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / name}.sqlite"
+    import psycopg
+
+    admin = "postgresql://postgres@127.0.0.1:5432/postgres"
+    database = f"pl_bench_{name}_{random.randrange(10**6)}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{database}"')
+    return f"postgresql://postgres@127.0.0.1:5432/{database}"
+
+
+def make_app(url: str):
+    from flask_migrate import upgrade
+
+    from pos_loyalty import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "PRINT_WORKER": "manual"})
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def floor_app(url: str):
+    """The framework floor: Flask, SQLAlchemy, one insert, one commit, JSON back."""
+    from flask import Flask, jsonify
+    from sqlalchemy import Column, Integer, String, create_engine
+    from sqlalchemy.orm import Session, declarative_base
+
+    base = declarative_base()
+
+    class Row(base):
+        __tablename__ = "rows"
+        id = Column(Integer, primary_key=True)
+        value = Column(String(40))
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    base.metadata.create_all(engine)
+    app = Flask("floor")
+
+    @app.post("/insert")
+    def insert():
+        with Session(engine) as session:
+            row = Row(value="x")
+            session.add(row)
+            session.commit()
+            return jsonify({"id": row.id})
+
+    return app
+
+
+def set_up_salon(app) -> dict:
+    """The demo salon when the database is empty; tokens for the API walk."""
+    from pos_loyalty.demo import load_demo
+
+    with app.app_context():
+        lines = load_demo()
+    return {"till": lines[-3], "manager": lines[-1]}
+
+
+def checkout_steps(base: str, token: str, client_ids: list[int], reward_id: int, rounds: int) -> dict:
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    steps = {name: [] for name in ("create sale", "quote", "redeem", "pay")}
+    for number in range(rounds):
+        client_id = client_ids[number % len(client_ids)]
+        sale = timed(steps["create sale"], lambda: session.post(base + "/api/v1/sales", json={
+            "client_id": client_id, "lines": [{"code": "CF", "quantity": 1}, {"code": "SHAMP", "quantity": 1}]})).json()
+        timed(steps["quote"], lambda: session.get(f"{base}/api/v1/sales/{sale['id']}"))
+        timed(steps["redeem"], lambda: session.post(f"{base}/api/v1/sales/{sale['id']}/redemptions",
+                                                    json={"reward_id": reward_id}))
+        due = session.get(f"{base}/api/v1/sales/{sale['id']}").json()["due"]
+        paid = timed(steps["pay"], lambda: session.post(f"{base}/api/v1/sales/{sale['id']}/payments",
+                                                        json={"amount": due, "method": "card"}))
+        assert paid.status_code == 201, paid.text
+    return {name: summary(samples) for name, samples in steps.items()}
+
+
+def summary(samples: list[float]) -> dict:
+    return {"median_ms": round(statistics.median(samples), 2), "p99_ms": round(percentile(samples, 0.99), 2),
+            "n": len(samples)}
+
+
+def floor_figures(url: str, rounds: int) -> dict:
+    server = Server(floor_app(url))
+    session, samples = requests.Session(), []
+    for _ in range(rounds):
+        timed(samples, lambda: session.post(server.url + "/insert"))
+    server.close()
+    return summary(samples)
+
+
+def panel_walk(base: str, rounds: int) -> dict:
+    """The cashier's walk on the panel: log in, find a client, add two services, reward, pay, receipt."""
+    import re
+
+    steps = {name: [] for name in ("checkout page", "client search", "attach client", "add service",
+                                   "apply reward", "pay", "receipt page")}
+    for number in range(rounds + 1):
+        if number == 1:  # the first walk warms templates and caches up: not a till's steady state
+            steps = {name: [] for name in steps}
+        web = requests.Session()
+        page = web.get(base + "/login").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        staff = re.search(r'name="staff_id" value="(\d+)"', page).group(1)
+        web.post(base + "/login", data={"csrf_token": token, "staff_id": staff, "pin": "1234", "till": "till-1"})
+        page = timed(steps["checkout page"], lambda: web.get(base + "/")).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        found = timed(steps["client search"], lambda: web.get(base + "/panel/clients", params={"q": "ma"})).text
+        client_id = re.findall(r'name="client_id" value="(\d+)"', found)[number % 3]
+        timed(steps["attach client"], lambda: web.post(base + "/panel/attach", data={"csrf_token": token,
+                                                                                   "client_id": client_id}))
+        for code in ("CF", "BR"):
+            timed(steps["add service"], lambda: web.post(base + "/panel/lines", data={"csrf_token": token, "code": code}))
+        page = web.get(base + "/").text
+        rewards = re.findall(r'name="reward_id" value="(\d+)"', page)
+        if rewards:
+            timed(steps["apply reward"], lambda: web.post(base + "/panel/rewards", data={"csrf_token": token,
+                                                                                       "reward_id": rewards[0]}))
+        due = re.search(r'id="amount" name="amount" inputmode="decimal" value="([^"]+)"', web.get(base + "/").text)
+        done = timed(steps["pay"], lambda: web.post(base + "/panel/pay", data={
+            "csrf_token": token, "amount": due.group(1), "method": "card"}, allow_redirects=False))
+        timed(steps["receipt page"], lambda: web.get(base + done.headers["Location"]))
+        web.post(base + "/panel/new", data={"csrf_token": token})
+    return {name: summary(samples) for name, samples in steps.items() if samples}
+
+
+def bulk_history(app, clients: int, entries: int) -> tuple[int, int, float]:
+    """Clients with realistic history inserted raw (fast): most lots spent or expired, balances = ledger."""
+    from sqlalchemy import func, insert, select
+
+    from pos_loyalty.extensions import db
+    from pos_loyalty.models import Client, LedgerEntry, PointsAccount, PointsLot
+
+    started = time.perf_counter()
+    now = datetime.now(UTC)
+    with app.app_context():
+        first = (db.session.scalar(select(func.max(Client.id))) or 0) + 1
+        per_client = max(entries // clients, 1)
+        batch = 20_000
+        db.session.execute(insert(Client), [
+            {"id": first + n, "first_name": "Bench", "last_name": f"Client{n}", "referral_code": f"BENCH-{first + n}",
+             "search_text": f"bench client{n}", "created_at": now, "subscriber": False} for n in range(clients)])
+        db.session.execute(insert(PointsAccount), [
+            {"id": first + n, "client_id": first + n, "balance": 10, "held": 0, "debt": 0} for n in range(clients)])
+        db.session.commit()
+        entry_id = (db.session.scalar(select(func.max(LedgerEntry.id))) or 0) + 1
+        rows, lots = [], []
+        for n in range(clients):
+            for k in range(per_client):
+                # Each client: +1 credits whose lots were spent (remaining 0) except the last ten,
+                # balanced by one debit so that balance == ledger sum == 10.
+                points = 1 if k < per_client - 1 else -(per_client - 1 - 10)
+                rows.append({"id": entry_id, "account_id": first + n, "at": now, "kind": "earn" if points > 0 else "redeem",
+                             "points": points, "description": "history", "staff": "bench"})
+                if points > 0:
+                    lots.append({"account_id": first + n, "entry_id": entry_id, "points": 1,
+                                 "remaining": 1 if k >= per_client - 11 else 0, "earned_on": date.today(),
+                                 "expires_on": date.today() + timedelta(days=365)})
+                entry_id += 1
+            if len(rows) >= batch:
+                db.session.execute(insert(LedgerEntry), rows)
+                db.session.execute(insert(PointsLot), lots)
+                db.session.commit()
+                rows, lots = [], []
+        if rows:
+            db.session.execute(insert(LedgerEntry), rows)
+            db.session.execute(insert(PointsLot), lots)
+            db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("ANALYZE")
+        else:
+            db.session.execute(db.text("ANALYZE"))
+            db.session.commit()
+    return first, first + clients - 1, time.perf_counter() - started
+
+
+def balance_ratio(app, base: str, token: str, small_client: int, big_client: int, rounds: int) -> dict:
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    small, big = [], []
+    for _ in range(rounds):
+        timed(small, lambda: session.get(f"{base}/api/v1/clients/{small_client}/loyalty"))
+        timed(big, lambda: session.get(f"{base}/api/v1/clients/{big_client}/loyalty"))
+    return {"10 entries": summary(small), "10,000 entries": summary(big),
+            "ratio": round(statistics.median(big) / statistics.median(small), 2)}
+
+
+def memory_ratio(app, small_client: int, big_client: int) -> dict:
+    from pos_loyalty.services.actor import Actor
+    from pos_loyalty.services.loyalty import ledger_page, loyalty_of
+
+    peaks = {}
+    with app.app_context():
+        actor = Actor("bench", "manager", 1)
+        for label, client_id in (("10 entries", small_client), ("10,000 entries", big_client)):
+            tracemalloc.start()
+            loyalty_of(actor, client_id)
+            ledger_page(actor, client_id, None, 10)  # the same page size: only the history differs
+            peaks[label] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    return {"peak_kib": {k: round(v / 1024, 1) for k, v in peaks.items()},
+            "ratio": round(peaks["10,000 entries"] / peaks["10 entries"], 2)}
+
+
+def recalculation(app, clients: int, sales_per_client: int) -> dict:
+    """Paid sales that earned nothing (imported history), recalculated, against a raw insert of as many
+    ledger rows."""
+    from sqlalchemy import func, insert, select
+
+    from pos_loyalty.extensions import db
+    from pos_loyalty.models import LedgerEntry, Sale, SaleLine, Till
+    from pos_loyalty.services.recalculation import recalculate
+
+    with app.app_context():
+        till = db.session.scalars(select(Till).limit(1)).one()
+        first_client = db.session.scalar(select(func.min(Sale.client_id))) or 1
+        paid_at = datetime.now(UTC) - timedelta(days=30)
+        sale_id = (db.session.scalar(select(func.max(Sale.id))) or 0) + 1
+        sales, lines = [], []
+        for n in range(clients * sales_per_client):
+            sales.append({"id": sale_id + n, "salon_id": till.salon_id, "till_id": till.id,
+                          "client_id": first_client + n % clients, "status": "paid", "code_discount": Decimal(0),
+                          "created_at": paid_at, "paid_at": paid_at, "points_earned": 0, "points_redeemed": 0,
+                          "created_by": "import"})
+            lines.append({"sale_id": sale_id + n, "position": 0, "code": "CF", "name": "Coupe femme",
+                          "kind": "service", "category": "cut", "quantity": 1, "unit_price": Decimal("42.00")})
+        db.session.execute(insert(Sale), sales)
+        db.session.execute(insert(SaleLine), lines)
+        db.session.commit()
+        started = time.perf_counter()
+        recalculate(paid_at.date() - timedelta(days=1))
+        recalculated = time.perf_counter() - started
+        count = len(sales)
+        rows = [{"account_id": 1, "at": paid_at, "kind": "earn", "points": 1, "description": "raw",
+                 "staff": "bench"} for _ in range(count)]
+        started = time.perf_counter()
+        db.session.execute(insert(LedgerEntry), rows)
+        db.session.rollback()  # measured, not kept
+        raw = time.perf_counter() - started
+    return {"sales": count, "recalculated_per_s": round(count / recalculated), "raw_insert_per_s": round(count / raw),
+            "ratio": round(raw / recalculated, 3)}
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--quick", action="store_true", help="small rounds and scale (a smoke run)")
+    options = parser.parse_args()
+    rounds = 15 if options.quick else 200
+    big_clients, big_entries = (2_000, 20_000) if options.quick else (100_000, 1_000_000)
+    started = time.perf_counter()
+    folder = Path(tempfile.mkdtemp(prefix="pl-bench-"))
+    results: dict = {"database": options.database, "quick": options.quick}
+
+    app = make_app(database_url(options.database, folder, "main"))
+    tokens = set_up_salon(app)
+    with app.app_context():
+        from pos_loyalty.extensions import db
+        from pos_loyalty.models import Client, Reward
+
+        client_ids = [c.id for c in db.session.scalars(db.select(Client).limit(50))]
+        reward_id = db.session.scalars(db.select(Reward).order_by(Reward.points_cost)).first().id
+    server = Server(app)
+    results["floor"] = floor_figures(database_url(options.database, folder, "floor"), rounds)
+    results["demo_scale"] = checkout_steps(server.url, tokens["till"], client_ids, reward_id, rounds)
+    results["panel_walk"] = panel_walk(server.url, max(rounds // 10, 5))
+    first, last, seconds = bulk_history(app, big_clients, big_entries)
+    results["history_load_s"] = round(seconds, 1)
+    results["large_scale"] = checkout_steps(server.url, tokens["till"], client_ids, reward_id, rounds)
+    small_first, _, _ = bulk_history(app, 1, 10)
+    heavy_first, _, _ = bulk_history(app, 1, 10_000)
+    results["balance"] = balance_ratio(app, server.url, tokens["till"], small_first, heavy_first, rounds)
+    results["memory"] = memory_ratio(app, small_first, heavy_first)
+    results["recalculation"] = recalculation(app, 200 if options.quick else 2_000, 5)
+    server.close()
+    del first, last
+    results["seconds"] = round(time.perf_counter() - started, 1)
+
+    floor_median = results["floor"]["median_ms"]
+    pay_ratio = round(results["large_scale"]["pay"]["median_ms"] / floor_median, 2)
+    results["pay_vs_floor"] = pay_ratio
+    goals = [
+        ("pay step / floor (≤ 3)", pay_ratio, pay_ratio <= 3),
+        ("balance 10,000 / 10 entries (≤ 1.5)", results["balance"]["ratio"], results["balance"]["ratio"] <= 1.5),
+        ("recalculation / raw insert (≥ 0.3)", results["recalculation"]["ratio"], results["recalculation"]["ratio"] >= 0.3),
+        ("memory 10,000 / 10 entries (≤ 1.5)", results["memory"]["ratio"], results["memory"]["ratio"] <= 1.5),
+    ]
+    worst_step = max(v["p99_ms"] for v in list(results["demo_scale"].values()) + list(results["panel_walk"].values()))
+    goals.append(("slowest checkout step p99 at demo scale (< 100 ms)", worst_step, worst_step < 100))
+    results["goals"] = [{"goal": g, "value": v, "verdict": verdict(ok)} for g, v, ok in goals]
+
+    print(f"\npos_loyalty benchmarks on {options.database}{' (quick)' if options.quick else ''}")
+    print(f"framework floor (one insert over HTTP): median {floor_median} ms, p99 {results['floor']['p99_ms']} ms")
+    for scale, label in (("demo_scale", "demo scale (50 clients)"),
+                         ("large_scale", f"{big_clients:,} clients, {big_entries:,} ledger entries")):
+        print(f"checkout steps, {label}:")
+        for name, figure in results[scale].items():
+            print(f"  {name:<14} median {figure['median_ms']:>7} ms   p99 {figure['p99_ms']:>7} ms")
+    print("panel walk (demo scale):")
+    for name, figure in results["panel_walk"].items():
+        print(f"  {name:<14} median {figure['median_ms']:>7} ms   p99 {figure['p99_ms']:>7} ms")
+    print(f"balance: 10 entries {results['balance']['10 entries']['median_ms']} ms, 10,000 entries "
+          f"{results['balance']['10,000 entries']['median_ms']} ms")
+    print(f"recalculation: {results['recalculation']['recalculated_per_s']} sales/s; raw insert "
+          f"{results['recalculation']['raw_insert_per_s']} rows/s")
+    print(f"peak memory: {results['memory']['peak_kib']}")
+    print(f"history load: {results['history_load_s']} s; whole run: {results['seconds']} s")
+    print("goals:")
+    for goal in results["goals"]:
+        print(f"  {goal['verdict']}  {goal['goal']}: {goal['value']}")
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"latest-{options.database}.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
