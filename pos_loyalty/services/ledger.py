@@ -20,12 +20,11 @@ from pos_loyalty.models import LedgerEntry, LotConsumption, PointsAccount, Point
 
 def lock_accounts(client_ids: list[int]) -> dict[int, PointsAccount]:
     """Lock several accounts in id order, so two transactions locking the same pair never deadlock."""
+    # populate_existing: the row as it is now that we hold the lock, even if this session read it before.
     accounts = db.session.scalars(
         select(PointsAccount).where(PointsAccount.client_id.in_(client_ids))
-        .order_by(PointsAccount.id).with_for_update()
+        .order_by(PointsAccount.id).with_for_update().execution_options(populate_existing=True)
     ).all()
-    for account in accounts:
-        db.session.refresh(account)  # the row as it is now that we hold the lock
     return {account.client_id: account for account in accounts}
 
 

@@ -38,8 +38,7 @@ def take_payment(actor: Actor, sale_id: int, amount: Decimal, method: str) -> Pa
         sale = get_sale(sale_id, lock=True)
         require_open(sale)
         clock = salon_time(actor.salon_id)
-        if sale.client_id:
-            _lock_and_sweep(sale, clock)  # before pricing: an expired hold must not discount the sale
+        accounts = _lock_and_sweep(sale, clock) if sale.client_id else {}  # before pricing: see below
         money = sale_money(sale)
         due = money.due
         if amount > due and method != CASH:
@@ -47,30 +46,31 @@ def take_payment(actor: Actor, sale_id: int, amount: Decimal, method: str) -> Pa
                           details={"amount": [f"At most {due}."]})
         if amount == 0 and due > 0:
             raise Invalid("A payment must be more than 0.", code="zero_payment", details={"amount": ["Must be > 0."]})
-        db.session.add(Payment(sale_id=sale.id, amount=min(amount, due), tendered=amount, method=method,
-                               at=clock.now))
+        sale.payments.append(Payment(sale_id=sale.id, amount=min(amount, due), tendered=amount, method=method,
+                                     at=clock.now))
         db.session.flush()
-        db.session.refresh(sale)
-        balance = None
-        if sale_money(sale).due == 0:
-            settle(sale, clock, actor)
-        if sale.client_id:
-            balance = ledger.lock_account(sale.client_id).balance
+        if amount >= due:
+            settle(sale, clock, actor, accounts)
+        balance = accounts[sale.client_id].balance if sale.client_id else None
         return PaymentResult(sale=sale, status=sale.status, points_earned=sale.points_earned,
-                             points_redeemed=sale.points_redeemed, balance=balance, change=sale_money(sale).change)
+                             points_redeemed=sale.points_redeemed, balance=balance, change=amount - min(amount, due)
+                             + money.change)
 
 
-def _lock_and_sweep(sale: Sale, clock: SalonTime) -> None:
+def _lock_and_sweep(sale: Sale, clock: SalonTime) -> dict:
     """Lock every account this sale may touch (the client's, and the referrer's before a first sale) in
-    one go and in id order, so that concurrent payments and refunds never deadlock."""
+    one go and in id order, so that concurrent payments and refunds never deadlock. The sweep comes
+    before pricing: a hold whose points expired meanwhile must not discount the sale."""
     client = db.session.get(Client, sale.client_id)
     ids = [client.id] + ([client.referrer_id] if client.referrer_id and client.first_paid_sale_id is None else [])
     accounts = ledger.lock_accounts(ids)
-    ledger.sweep_expired(accounts[client.id], clock.today, clock.zone, clock.salon.locale)
-    db.session.refresh(sale)
+    if ledger.sweep_expired(accounts[client.id], clock.today, clock.zone, clock.salon.locale):
+        db.session.refresh(sale)  # holds may have been released
+    return accounts
 
 
-def settle(sale: Sale, clock: SalonTime, actor: Actor) -> None:
+def settle(sale: Sale, clock: SalonTime, actor: Actor, accounts: dict) -> None:
+    """Deduct the held rewards and credit the points; `accounts` were locked and swept by the caller."""
     terms = current_terms()
     sale.status, sale.paid_at, sale.closed_at, sale.program_version = "paid", clock.now, clock.now, terms.version
     if sale.client_id is None:
@@ -78,9 +78,7 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor) -> None:
         return
     client = db.session.get(Client, sale.client_id)
     awaiting_referral = client.referrer_id is not None and client.first_paid_sale_id is None
-    accounts = ledger.lock_accounts([client.id] + ([client.referrer_id] if awaiting_referral else []))
     account = accounts[client.id]
-    ledger.sweep_expired(account, clock.today, clock.zone, clock.salon.locale)
     source = {"sale_id": sale.id, "rule_version": terms.version, "salon_id": sale.salon_id, "staff": actor.name}
 
     held = [r for r in sale.redemptions if r.status == "held"]
