@@ -1,123 +1,100 @@
-"""Lay a receipt out: the salon-editable template (receipts/*.txt.j2) becomes typed print instructions,
-which the outputs turn into text, ESC/POS bytes or a PNG preview (one layout, three outputs)."""
+"""Lay a receipt out: a salon-editable Jinja2 template (receipts/NAME.txt.j2) writes the receipt markup,
+which becomes typed print instructions for the outputs (one layout, three outputs).
+
+Templates run sandboxed (a salon's file cannot reach Python internals) and every value they insert is
+quoted, so a client called "@cut" prints as a name. Money is formatted with babel in the receipt's locale.
+"""
 from __future__ import annotations
 
-import textwrap
-from dataclasses import dataclass
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time, get_date_format
 from babel.numbers import format_currency
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
+from jinja2.sandbox import SandboxedEnvironment
 
 from pos_loyalty.core.receipt import ReceiptData
+from pos_loyalty.printing.instructions import Instruction
 from pos_loyalty.printing.labels import translator
+from pos_loyalty.printing.markup import LayoutError, parse, quote
 
-LAYOUTS = Path(__file__).resolve().parents[2] / "receipts"
+LAYOUTS = Path(__file__).resolve().parents[2] / "receipts"  # the bundled layouts
+LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+MIN_COLUMNS, MAX_COLUMNS = 24, 64
 
-
-@dataclass(frozen=True)
-class Line:
-    text: str
-    align: str = "left"  # left | center | right
-    bold: bool = False
-    big: bool = False
+__all__ = ["LAYOUTS", "LayoutError", "render"]
 
 
-@dataclass(frozen=True)
-class Rule:
-    char: str = "-"
-
-
-@dataclass(frozen=True)
-class QRCode:
-    data: str
-
-
-@dataclass(frozen=True)
-class Feed:
-    lines: int = 1
-
-
-@dataclass(frozen=True)
-class Cut:
-    pass
-
-
-Instruction = Line | Rule | QRCode | Feed | Cut
-
-
-class LayoutError(Exception):
-    """A salon's layout has a mistake: the message says which line."""
-
-
-def _environment(folder: Path) -> Environment:
-    return Environment(loader=FileSystemLoader(str(folder)), undefined=StrictUndefined, autoescape=False,
-                       trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=False)
-
-
-def render(receipt: ReceiptData, width: int, layout: str = "default", folder: Path | None = None) -> list[Instruction]:
-    locale = receipt.locale
-    helpers = {
-        "t": translator(locale),
-        "money": lambda amount: format_currency(amount, receipt.currency, locale=locale),
-        "day": lambda value: format_date(value, format="short", locale=locale),
-        "moment": lambda value: format_datetime(value, format="short", locale=locale),
-        "points": lambda value: f"{value:+d}",
-    }
+def render(receipt: ReceiptData, width_columns: int, layout_name: str = "default",
+           folder: Path | None = None) -> list[Instruction]:
+    """The print instructions of `receipt` on paper `width_columns` wide (32 for 58 mm, 48 for 80 mm), laid
+    out by `layout_name`.txt.j2, looked up in `folder` first (a salon's own layouts), then in receipts/."""
+    if not MIN_COLUMNS <= width_columns <= MAX_COLUMNS:
+        raise LayoutError(f"a receipt is {MIN_COLUMNS} to {MAX_COLUMNS} columns wide, not {width_columns}")
+    if not LAYOUT_NAME.fullmatch(layout_name):
+        raise LayoutError(f"{layout_name!r} is not a layout name (letters, digits, - and _)")
+    name = f"{layout_name}.txt.j2"
     try:
-        template = _environment(folder or LAYOUTS).get_template(f"{layout}.txt.j2")
-        source = template.render(receipt=receipt, width=width, **helpers)
-    except Exception as error:  # a template error must say where, not crash the till
-        raise LayoutError(f"receipt layout {layout!r}: {error}") from error
-    instructions: list[Instruction] = []
-    # Babel's non-breaking spaces (75,00\u00a0€, 1\u202f234) are plain spaces on paper.
-    source = source.replace("\u00a0", " ").replace("\u202f", " ")
-    for number, raw in enumerate(source.splitlines(), 1):
-        if raw.strip():
-            instructions.extend(_parse(raw.rstrip(), width, number))
-    return instructions
+        template = _environment(str(folder) if folder else None).get_template(name)
+        source = template.render(receipt=receipt, width=width_columns, **helpers(receipt.locale, receipt.currency))
+        return parse(source, width_columns)
+    except TemplateNotFound:
+        raise LayoutError(f"there is no receipt layout {name}") from None
+    except LayoutError as error:
+        raise LayoutError(f"{name} {error}") from None
+    except (TemplateError, ArithmeticError, AttributeError, KeyError, TypeError, ValueError) as error:
+        # A salon's template mistake must say where it is, not crash the till with a traceback.
+        raise LayoutError(f"{name} line {_template_line(error, name)}: {error}") from error
 
 
-def _parse(raw: str, width: int, number: int) -> list[Instruction]:
-    align, bold, big, rest = "left", False, False, raw
-    while rest.startswith("@"):
-        word, _, after = rest.partition(" ")
-        if word == "@center":
-            align = "center"
-        elif word == "@right":
-            align = "right"
-        elif word == "@bold":
-            bold = True
-        elif word == "@big":
-            big = True
-        elif word == "@rule":
-            return [Rule(after.strip()[:1] or "-")]
-        elif word == "@qr":
-            return [QRCode(after.strip())] if after.strip() else []
-        elif word == "@feed":
-            if not after.strip().isdigit():
-                raise LayoutError(f"line {number}: @feed takes a number of lines")
-            return [Feed(min(int(after), 10))]
-        elif word == "@cut":
-            return [Cut()]
-        elif word == "@cols":
-            left, sep, right = after.rpartition(" | ")
-            if not sep:
-                raise LayoutError(f"line {number}: @cols needs LEFT | RIGHT")
-            return [Line(text, "left", bold) for text in columns(left, right, width)]
-        else:
-            raise LayoutError(f"line {number}: unknown directive {word}")
-        rest = after
-    columns_here = width // 2 if big else width
-    return [Line(text, align, bold, big) for text in textwrap.wrap(rest, columns_here) or [""]]
+def helpers(locale: str, currency: str) -> dict[str, Callable]:
+    """What a template can call besides `receipt` and `width` (documented in receipts/README.md)."""
+    date_pattern = re.sub("y+", "y", get_date_format("short", locale=locale).pattern)  # always a 4-digit year
+
+    def money(amount: Decimal | int) -> str:
+        if isinstance(amount, float):  # money is exact: a float here is a bug upstream, not a rounding choice
+            raise TypeError("money() takes a Decimal, never a float")
+        return format_currency(amount, currency, locale=locale)
+
+    def day(value: date) -> str:
+        return format_date(value, format=date_pattern, locale=locale)
+
+    def moment(value: datetime) -> str:
+        # The receipt's datetime is already in the salon's time zone: print its wall-clock time as is.
+        return f"{day(value)} {format_time(value.replace(tzinfo=None), format='short', locale=locale)}"
+
+    def signed(points: int) -> str:
+        return f"{points:+d}"
+
+    def nobreak(text: str) -> str:
+        """Keep a short name on one line when a sentence wraps ("Bon de 25 €")."""
+        return str(text).replace(" ", "\u00a0")
+
+    return {"t": translator(locale), "money": money, "day": day, "moment": moment, "signed": signed,
+            "nobreak": nobreak}
 
 
-def columns(left: str, right: str, width: int) -> list[str]:
-    """LEFT and RIGHT on one line; a long LEFT wraps and RIGHT goes on its last line."""
-    room = width - len(right) - 1
-    if room < 8:
-        return textwrap.wrap(left, width) + [right.rjust(width)]
-    indent = " " * (len(left) - len(left.lstrip()))
-    wrapped = textwrap.wrap(left.strip(), room, initial_indent=indent, subsequent_indent=indent) or [""]
-    return wrapped[:-1] + [wrapped[-1].ljust(room) + " " + right]
+@lru_cache(maxsize=8)
+def _environment(folder: str | None) -> SandboxedEnvironment:
+    folders = [FileSystemLoader(folder)] if folder else []
+    # trim_blocks stays off: "{% if x %}@center {{ x }}{% endif %}" must keep its line end; the blank lines
+    # that lone block tags leave are dropped by the markup parser.
+    return SandboxedEnvironment(loader=ChoiceLoader(folders + [FileSystemLoader(str(LAYOUTS))]),
+                                undefined=StrictUndefined, autoescape=False, lstrip_blocks=True,
+                                finalize=quote, auto_reload=True)
+
+
+def _template_line(error: Exception, name: str) -> int | str:
+    if getattr(error, "lineno", None):
+        return error.lineno
+    trace, line = error.__traceback__, "?"
+    while trace is not None:  # Jinja rewrites tracebacks so that template frames carry template lines
+        if trace.tb_frame.f_code.co_filename.endswith(name):
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line

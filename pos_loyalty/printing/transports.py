@@ -1,159 +1,476 @@
-"""Deliver receipt bytes to the printer named by a URL (POS_LOYALTY_PRINTER or the till's own).
+"""Deliver receipt bytes to the printer named by a URL (POS_LOYALTY_PRINTER, or a till's own printer).
 
-tcp://HOST:9100   raw socket, with the printer's real-time status asked first (DLE EOT) and again after
-                  the job, so "out of paper", "hung" and "dropped mid-job" are told apart and reported.
-                  Add ?status=0 for a printer that never answers status queries.
-usb://VID:PID     python-escpos Usb (pyusb), serial:///dev/ttyUSB0 python-escpos Serial (pyserial),
-cups://QUEUE      lp -d QUEUE -o raw, file:///path written whole, none: no printer.
+    tcp://HOST[:9100]            raw socket (port 9100 "JetDirect"); ?status=0 never asks the printer's status
+    usb://VID:PID                hexadecimal ids, e.g. usb://04b8:0e15; ?in_ep=0x82&out_ep=0x01 (python-escpos, pyusb)
+    serial:///dev/ttyUSB0        ?baudrate=9600 (pyserial); serial://COM3 on Windows
+    file:///path                 appends each job (a printer device such as /dev/usb/lp0, or a log for tests)
+    cups://QUEUE                 `lp -d QUEUE -o raw`
+    none                         no printer
+
+How a job is checked (tcp, serial, usb), and why:
+1. Before sending, the printer's paper sensor is asked (DLE EOT 4) with a short timeout. Out of paper or an
+   open cover fails the job before a half receipt is printed.
+2. No answer to that question is NOT a failure by itself: print servers, some USB adapters and many cheap
+   printers never answer status queries. The job is then sent "blind".
+3. The bytes must be taken within `timeout`: a printer that accepts the connection but does not read (paused,
+   jammed, buffer full) fails with "does not answer". Over tcp the socket's unacknowledged bytes are watched
+   (Linux), because a small job fits in the kernel's buffers even when nobody reads.
+4. A printer that answered in step 1 is asked again after the job: the answer comes only once it has read
+   everything before the question, so no answer (or a hang-up) means the job was lost mid-way, and paper
+   end at that point means the receipt is incomplete.
+python-escpos's Network class cannot do this (one timeout for everything, no unsent-byte check, raw socket
+errors), hence the raw socket.
 """
 from __future__ import annotations
 
+import logging
 import shutil
 import socket
+import struct
 import subprocess
-from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-DLE_EOT_PRINTER = b"\x10\x04\x01"  # printer status: answers with one byte
-DLE_EOT_PAPER = b"\x10\x04\x04"  # roll paper sensor status
-PAPER_END_BITS = 0x60  # bits 5 and 6 of the paper sensor answer
-STATUS_FIXED_MASK, STATUS_FIXED_BITS = 0x93, 0x12  # the bits every genuine status byte has
+from pos_loyalty.printing import printer_status as status
+
+log = logging.getLogger(__name__)
+DEFAULT_TIMEOUT = 3.0
+STATUS_TIMEOUT = 1.0  # a printer that answers status does so in milliseconds; do not make every job wait
+POLL = 0.01
+OPTIONS = {"tcp": {"status"}, "usb": {"status", "in_ep", "out_ep"}, "serial": {"status", "baudrate"},
+           "file": set(), "cups": set(), "none": set()}
 
 
 class PrinterConfigError(ValueError):
-    """POS_LOYALTY_PRINTER or a till's printer setting is not a printer URL we understand."""
+    """A printer URL that is not one of the forms above; the message shows the right form."""
 
 
 class PrintFailed(Exception):
-    """The job did not print; the message says why in words a cashier understands."""
+    """The job did not print (or may not have): `reason` says why, in words a cashier understands."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
 class PrinterAddress:
-    scheme: str
-    target: str
+    scheme: str  # tcp | usb | serial | file | cups | none
+    target: str  # host, VID:PID, device, path or queue
     port: int | None = None
-    status_queries: bool = True
+    options: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def asks_status(self) -> bool:
+        return self.options.get("status", "1") not in ("0", "no", "false")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What send() learnt: whether the printer answered status queries, and if its paper is running low."""
+    status_known: bool = False
+    paper_low: bool = False
 
 
 def parse_printer_url(url: str) -> PrinterAddress:
-    parts = urlsplit(url.strip())
-    query = parse_qs(parts.query)
-    scheme = parts.scheme or ("none" if url.strip() == "none" else "")
-    if scheme == "none":
+    """The address in `url`, or PrinterConfigError saying what a right one looks like."""
+    text = (url or "").strip()
+    if text.lower() == "none":
         return PrinterAddress("none", "")
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme not in OPTIONS or scheme == "none":
+        raise PrinterConfigError(f"{url!r} is not a printer address: use tcp://HOST:9100, usb://VID:PID, "
+                                 "serial:///dev/ttyUSB0, file:///path, cups://QUEUE or none")
+    options = dict(parse_qsl(parts.query, keep_blank_values=True))
+    unknown = set(options) - OPTIONS[scheme]
+    if unknown:
+        raise PrinterConfigError(f"{url!r}: {scheme}:// printers take no option {', '.join(sorted(unknown))}")
     if scheme == "tcp":
-        if not parts.hostname:
-            raise PrinterConfigError(f"{url!r}: a network printer is tcp://HOST:9100")
-        try:
-            port = parts.port or 9100
-        except ValueError:
-            raise PrinterConfigError(f"{url!r}: the port is a number, usually 9100") from None
-        return PrinterAddress("tcp", parts.hostname, port, query.get("status", ["1"])[0] != "0")
+        return _tcp_address(url, parts, options)
     if scheme == "usb":
-        target = parts.netloc or parts.path.strip("/")
-        vendor, _, product = target.partition(":")
-        try:
-            int(vendor, 16), int(product, 16)
-        except ValueError:
-            raise PrinterConfigError(f"{url!r}: a USB printer is usb://VID:PID in hexadecimal, e.g. usb://04b8:0e15")
-        return PrinterAddress("usb", target)
-    if scheme in ("serial", "file"):
-        if not parts.path:
-            raise PrinterConfigError(f"{url!r}: give the path, e.g. {scheme}:///dev/ttyUSB0")
-        return PrinterAddress(scheme, parts.path)
-    if scheme == "cups":
-        if not (parts.netloc or parts.path.strip("/")):
-            raise PrinterConfigError(f"{url!r}: a CUPS printer is cups://QUEUE")
-        return PrinterAddress("cups", parts.netloc or parts.path.strip("/"))
-    raise PrinterConfigError(f"{url!r}: a printer is tcp://, usb://, serial://, file://, cups:// or none")
+        ids = parts.netloc or parts.path.strip("/")
+        vendor, colon, product = ids.partition(":")
+        if not colon or not _hex_id(vendor) or not _hex_id(product):
+            raise PrinterConfigError(f"{url!r}: a USB printer is usb://VID:PID with hexadecimal ids, e.g. "
+                                     "usb://04b8:0e15 (see lsusb)")
+        for name in ("in_ep", "out_ep"):
+            if name in options and not _int(options[name], 0x01, 0xFF):
+                raise PrinterConfigError(f"{url!r}: {name} is an endpoint number such as 0x82")
+        return PrinterAddress("usb", f"{vendor.lower()}:{product.lower()}", options=options)
+    if scheme == "serial":
+        device = unquote(parts.path) if parts.path not in ("", "/") else parts.netloc  # serial://COM3
+        if not device or (parts.netloc and parts.path not in ("", "/")):
+            raise PrinterConfigError(f"{url!r}: a serial printer is serial:///dev/ttyUSB0 (three slashes)")
+        if "baudrate" in options and not _int(options["baudrate"], 300, 1_000_000):
+            raise PrinterConfigError(f"{url!r}: baudrate is a number such as 9600 or 115200")
+        return PrinterAddress("serial", device, options=options)
+    if scheme == "file":
+        if parts.netloc not in ("", "localhost") or parts.path in ("", "/"):
+            raise PrinterConfigError(f"{url!r}: a file is file:///absolute/path (three slashes)")
+        return PrinterAddress("file", unquote(parts.path))
+    queue = unquote(parts.netloc or parts.path.strip("/"))
+    if not queue or "/" in queue or (parts.netloc and parts.path not in ("", "/")):
+        raise PrinterConfigError(f"{url!r}: a CUPS printer is cups://QUEUE (the name `lpstat -p` shows)")
+    return PrinterAddress("cups", queue)
 
 
-def send(url: str, data: bytes, timeout: float = 3.0) -> None:
+def _tcp_address(url: str, parts, options: dict[str, str]) -> PrinterAddress:
+    if not parts.hostname:
+        raise PrinterConfigError(f"{url!r}: a network printer is tcp://HOST:9100")
+    if parts.path not in ("", "/") or parts.username:
+        raise PrinterConfigError(f"{url!r}: a network printer is tcp://HOST:9100, with no path or user")
+    try:
+        port = 9100 if parts.port is None else parts.port
+    except ValueError:
+        raise PrinterConfigError(f"{url!r}: the port is a number from 1 to 65535, usually 9100") from None
+    if port == 0:
+        raise PrinterConfigError(f"{url!r}: the port is a number from 1 to 65535, usually 9100")
+    return PrinterAddress("tcp", parts.hostname, port, options)
+
+
+def _hex_id(text: str) -> bool:
+    return 1 <= len(text) <= 4 and all(c in "0123456789abcdefABCDEF" for c in text)
+
+
+def _int(text: str, low: int, high: int) -> bool:
+    try:
+        return low <= int(text, 0) <= high
+    except ValueError:
+        return False
+
+
+class Printer(Protocol):
+    address: PrinterAddress
+
+    def send(self, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
+        """Deliver `data`, or raise PrintFailed."""
+
+
+def open_printer(url: str) -> Printer:
+    """The printer at `url`, ready to send to. Nothing is connected yet (a printer that is off must not stop
+    the till from starting); each send() connects, delivers and disconnects."""
     address = parse_printer_url(url)
-    if address.scheme == "none":
-        raise PrintFailed("No printer is configured.")
-    if address.scheme == "tcp":
-        _send_tcp(address, data, timeout)
-    elif address.scheme == "file":
+    return {"none": NoPrinter, "file": FilePrinter, "cups": CupsPrinter, "tcp": TcpPrinter,
+            "serial": SerialPrinter, "usb": UsbPrinter}[address.scheme](address)
+
+
+def send(url: str, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
+    """Deliver `data` to the printer at `url` within about `timeout` seconds per step, or raise PrintFailed
+    (PrinterConfigError for a malformed URL)."""
+    delivery = open_printer(url).send(data, timeout)
+    if delivery.paper_low:
+        log.warning("printer %s: paper roll nearly finished", url)
+    return delivery
+
+
+@dataclass
+class NoPrinter:
+    address: PrinterAddress
+
+    def send(self, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
+        raise PrintFailed("No printer is configured for this till.")
+
+
+@dataclass
+class FilePrinter:
+    address: PrinterAddress
+
+    def send(self, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
         try:
-            with open(address.target, "wb") as handle:
+            # Append: a device file takes it as is, a plain file keeps every job like a paper roll.
+            with open(self.address.target, "ab") as handle:
                 handle.write(data)
         except OSError as error:
-            raise PrintFailed(f"Cannot write to {address.target}: {error.strerror}") from None
-    elif address.scheme == "cups":
-        _send_cups(address.target, data, timeout)
-    else:
-        _send_escpos_device(address, data, timeout)
+            raise PrintFailed(f"Cannot write to {self.address.target}: {error.strerror or error}.") from None
+        return Delivery()
 
 
-def _send_tcp(address: PrinterAddress, data: bytes, timeout: float) -> None:
-    where = f"{address.target}:{address.port}"
-    try:
-        connection = socket.create_connection((address.target, address.port), timeout=timeout)
-    except ConnectionRefusedError:
-        raise PrintFailed(f"The printer at {where} refused the connection: is it switched on?") from None
-    except socket.timeout:
-        raise PrintFailed(f"The printer at {where} did not answer: is it switched on and on the network?") from None
-    except OSError as error:
-        raise PrintFailed(f"Cannot reach the printer at {where}: {error.strerror or error}") from None
-    with connection:
-        connection.settimeout(timeout)
+@dataclass
+class CupsPrinter:
+    address: PrinterAddress
+
+    def send(self, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
+        lp = shutil.which("lp")
+        if lp is None:
+            raise PrintFailed("CUPS is not installed on this computer (no lp command).")
+        queue = self.address.target
         try:
-            if address.status_queries:
-                paper = _status(connection, DLE_EOT_PAPER, where)
-                if paper & PAPER_END_BITS:
-                    raise PrintFailed(f"The printer at {where} is out of paper.")
-            connection.sendall(data)
-            if address.status_queries:
-                # The answer comes only once the printer has read everything before it: the job was taken.
-                _status(connection, DLE_EOT_PRINTER, where)
+            done = subprocess.run([lp, "-d", queue, "-o", "raw"], input=data, capture_output=True,
+                                  timeout=max(timeout, 5.0))
+        except subprocess.TimeoutExpired:
+            raise PrintFailed(f"CUPS did not take the job for printer {queue} in time.") from None
+        if done.returncode != 0:
+            message = done.stderr.decode(errors="replace").strip() or f"lp exited with {done.returncode}"
+            raise PrintFailed(f"CUPS refused the job for printer {queue}: {message}")
+        return Delivery()
+
+
+class _Link(Protocol):
+    """A two-way byte connection to a printer, each call bounded in time; failures raise PrintFailed."""
+
+    def write(self, data: bytes, timeout: float) -> None: ...
+
+    def ask(self, query: bytes, timeout: float) -> int | None:
+        """The status byte answering `query`, or None if none came within `timeout`."""
+
+    def finish(self, timeout: float) -> None:
+        """Wait until the printer has taken every byte written (when the link can tell)."""
+
+
+def _deliver(link: _Link, data: bytes, timeout: float, where: str, asks_status: bool) -> Delivery:
+    """Steps 1 to 4 of the module docstring."""
+    paper = link.ask(status.PAPER, min(timeout, STATUS_TIMEOUT)) if asks_status else None
+    if paper is not None:
+        if status.paper_out(paper):
+            raise PrintFailed(f"The printer at {where} is out of paper: load a new roll, then reprint.")
+        cause = link.ask(status.OFFLINE_CAUSE, min(timeout, STATUS_TIMEOUT))
+        problem = status.offline_problem(cause) if cause is not None else None
+        if problem:
+            raise PrintFailed(f"The printer at {where} cannot print: {problem}.")
+    link.write(data, timeout)
+    link.finish(timeout)
+    if paper is None:
+        return Delivery(status_known=False)
+    after = link.ask(status.PAPER, timeout)
+    if after is None:
+        raise PrintFailed(f"The printer at {where} does not answer since it was sent the receipt: it may not "
+                          "have printed; check it, then reprint.")
+    if status.paper_out(after):
+        raise PrintFailed(f"The printer at {where} ran out of paper during the receipt: load a new roll, "
+                          "then reprint.")
+    return Delivery(status_known=True, paper_low=status.paper_low(after))
+
+
+@dataclass
+class TcpPrinter:
+    address: PrinterAddress
+
+    @property
+    def where(self) -> str:
+        return f"{self.address.target}:{self.address.port}"
+
+    def send(self, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
+        link = _TcpLink(self._connect(timeout), self.where)
+        try:
+            return _deliver(link, data, timeout, self.where, self.address.asks_status)
+        finally:
+            link.close()
+
+    def _connect(self, timeout: float) -> socket.socket:
+        where = self.where
+        try:
+            connection = socket.create_connection((self.address.target, self.address.port), timeout=timeout)
+        except ConnectionRefusedError:
+            raise PrintFailed(f"The printer at {where} refused the connection: is it switched on, and is this "
+                              "its address and port?") from None
+        except socket.gaierror:
+            raise PrintFailed(f"The printer name {self.address.target!r} is unknown on this network.") from None
         except socket.timeout:
-            raise PrintFailed(f"The printer at {where} stopped answering in the middle of the job.") from None
-        except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError):
-            raise PrintFailed(f"The printer at {where} dropped the connection in the middle of the job.") from None
+            raise PrintFailed(f"The printer at {where} does not answer: is it switched on and on the network?"
+                              ) from None
+        except OSError as error:
+            raise PrintFailed(f"Cannot reach the printer at {where}: {error.strerror or error}.") from None
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # status queries go out at once
+        return connection
 
 
-def _status(connection: socket.socket, query: bytes, where: str) -> int:
-    connection.sendall(query)
-    try:
-        answer = connection.recv(1)
-    except socket.timeout:
-        raise PrintFailed(f"The printer at {where} does not answer (busy, hung, or not an ESC/POS printer;"
-                          " add ?status=0 to its address if it never answers status queries).") from None
-    if not answer:
-        raise PrintFailed(f"The printer at {where} dropped the connection in the middle of the job.")
-    if answer[0] & STATUS_FIXED_MASK != STATUS_FIXED_BITS:
-        raise PrintFailed(f"The device at {where} answered like no ESC/POS printer (status {answer[0]:#04x}).")
-    return answer[0]
+class _TcpLink:
+    def __init__(self, connection: socket.socket, where: str):
+        self.connection, self.where = connection, where
+
+    def _dropped(self) -> PrintFailed:
+        return PrintFailed(f"The printer at {self.where} dropped the connection in the middle of the job: "
+                           "check it, then reprint.")
+
+    def write(self, data: bytes, timeout: float) -> None:
+        self.connection.settimeout(timeout)
+        try:
+            self.connection.sendall(data)
+        except socket.timeout:
+            raise PrintFailed(f"The printer at {self.where} does not answer: it accepted the connection but did "
+                              f"not take the receipt within {timeout:g} s (paused, jammed or busy?).") from None
+        except OSError:
+            raise self._dropped() from None
+
+    def finish(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            error = self.connection.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if error:
+                raise self._dropped()
+            waiting = _unacknowledged(self.connection)
+            if not waiting:  # 0, or None where the system cannot tell
+                return
+            if time.monotonic() >= deadline:
+                raise PrintFailed(f"The printer at {self.where} does not answer: it accepted the connection but "
+                                  f"has not taken the receipt after {timeout:g} s ({waiting} bytes still waiting; "
+                                  "paused, jammed or busy?).")
+            time.sleep(POLL)
+
+    def ask(self, query: bytes, timeout: float) -> int | None:
+        deadline = time.monotonic() + timeout
+        try:
+            self._discard_pending()
+            self.connection.settimeout(timeout)
+            self.connection.sendall(query)
+            while (left := deadline - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                answer = self.connection.recv(1)
+                if not answer:
+                    raise self._dropped()
+                if status.is_status(answer[0]):
+                    return answer[0]
+        except socket.timeout:
+            return None
+        except OSError:
+            raise self._dropped() from None
+        return None
+
+    def _discard_pending(self) -> None:
+        """Drop bytes the printer sent unasked (a late answer), so the next answer is the right one."""
+        self.connection.setblocking(False)
+        try:
+            while self.connection.recv(64):
+                pass
+        except BlockingIOError:
+            pass
+        finally:
+            self.connection.setblocking(True)
+
+    def close(self) -> None:
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.connection.close()
 
 
-def _send_cups(queue: str, data: bytes, timeout: float) -> None:
-    if shutil.which("lp") is None:
-        raise PrintFailed("CUPS is not installed here (no lp command).")
-    try:
-        done = subprocess.run(["lp", "-d", queue, "-o", "raw"], input=data, capture_output=True, timeout=timeout * 3)
-    except subprocess.TimeoutExpired:
-        raise PrintFailed(f"CUPS did not take the job for {queue} in time.") from None
-    if done.returncode != 0:
-        raise PrintFailed(f"CUPS refused the job for {queue}: {done.stderr.decode(errors='replace').strip()}")
+def _unacknowledged(connection: socket.socket) -> int | None:
+    """Bytes written but not yet acknowledged by the printer (Linux SIOCOUTQ), None where unknown."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import fcntl  # POSIX only: imported here so that Windows tills can still load this module
+    import termios
+
+    return struct.unpack("i", fcntl.ioctl(connection.fileno(), termios.TIOCOUTQ, b"\0\0\0\0"))[0]
 
 
-def _send_escpos_device(address: PrinterAddress, data: bytes, timeout: float) -> None:
-    try:
-        if address.scheme == "usb":
+@dataclass
+class SerialPrinter:
+    address: PrinterAddress
+
+    def send(self, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
+        try:
+            import serial
+        except ImportError:
+            raise PrintFailed("Serial printers need the pyserial package, which is not installed.") from None
+        device = self.address.target
+        try:
+            # write_timeout: a printer holding the line (flow control, no paper) must not hang the worker.
+            port = serial.Serial(device, baudrate=int(self.address.options.get("baudrate", "9600"), 0),
+                                 timeout=timeout, write_timeout=timeout)
+        except (serial.SerialException, OSError, ValueError) as error:
+            raise PrintFailed(f"Cannot open the serial printer {device}: {error}. Is it plugged in?") from None
+        try:
+            return _deliver(_SerialLink(port, device), data, timeout, device, self.address.asks_status)
+        finally:
+            port.close()
+
+
+class _SerialLink:
+    def __init__(self, port, device: str):
+        self.port, self.device = port, device
+
+    def write(self, data: bytes, timeout: float) -> None:
+        import serial
+
+        try:
+            self.port.write(data)
+        except serial.SerialTimeoutException:
+            raise PrintFailed(f"The printer at {self.device} does not answer: it did not take the receipt within "
+                              f"{timeout:g} s (off, out of paper or cable?).") from None
+        except (serial.SerialException, OSError) as error:
+            raise PrintFailed(f"The printer at {self.device} dropped the connection in the middle of the job: "
+                              f"{error}.") from None
+
+    def finish(self, timeout: float) -> None:
+        pass  # the written bytes sit in the serial driver; the status answer after them proves they went
+
+    def ask(self, query: bytes, timeout: float) -> int | None:
+        import serial
+
+        try:
+            self.port.reset_input_buffer()
+            self.port.write(query)
+            self.port.timeout = timeout
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                answer = self.port.read(1)
+                if answer and status.is_status(answer[0]):
+                    return answer[0]
+        except serial.SerialTimeoutException:
+            return None
+        except (serial.SerialException, OSError) as error:
+            raise PrintFailed(f"The printer at {self.device} dropped the connection: {error}.") from None
+        return None
+
+
+@dataclass
+class UsbPrinter:
+    address: PrinterAddress
+
+    def send(self, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
+        try:
+            import usb.core
             from escpos.printer import Usb
+        except ImportError:
+            raise PrintFailed("USB printers need the pyusb package, which is not installed.") from None
+        vendor, product = (int(part, 16) for part in self.address.target.split(":"))
+        options = self.address.options
+        printer = Usb(vendor, product, timeout=int(timeout * 1000), in_ep=int(options.get("in_ep", "0x82"), 0),
+                      out_ep=int(options.get("out_ep", "0x01"), 0))
+        where = f"USB {self.address.target}"
+        try:
+            printer.open()  # finds the device, detaches the kernel driver, claims the interface
+        except Exception as error:  # pyusb: NoBackendError, USBError; python-escpos: USBNotFoundError
+            hint = "libusb is missing" if type(error).__name__ == "NoBackendError" else "is it plugged in and on?"
+            raise PrintFailed(f"Cannot open the printer at {where}: {hint} ({error}).") from None
+        try:
+            return _deliver(_UsbLink(printer, where, usb.core), data, timeout, where, self.address.asks_status)
+        finally:
+            try:
+                printer.close()
+            except Exception:
+                pass
 
-            vendor, product = (int(part, 16) for part in address.target.split(":"))
-            printer = Usb(vendor, product, timeout=int(timeout * 1000))
-        else:
-            from escpos.printer import Serial
 
-            printer = Serial(devfile=address.target, timeout=timeout)
-        printer.open()
-        printer._raw(data)
-        printer.close()
-    except ImportError as error:
-        raise PrintFailed(f"The {address.scheme} printer needs a Python package that is missing: {error.name}") from None
-    except Exception as error:  # the device libraries raise many kinds; the cashier needs one sentence
-        raise PrintFailed(f"The {address.scheme} printer {address.target} failed: {error}") from None
+class _UsbLink:
+    def __init__(self, printer, where: str, core):
+        self.printer, self.where, self.core = printer, where, core
+
+    def write(self, data: bytes, timeout: float) -> None:
+        try:
+            self.printer.device.write(self.printer.out_ep, data, int(timeout * 1000))
+        except self.core.USBTimeoutError:
+            raise PrintFailed(f"The printer at {self.where} does not answer: it did not take the receipt within "
+                              f"{timeout:g} s.") from None
+        except self.core.USBError as error:
+            raise PrintFailed(f"The printer at {self.where} dropped the connection in the middle of the job: "
+                              f"{error}.") from None
+
+    def finish(self, timeout: float) -> None:
+        pass  # a USB bulk write returns once the printer has taken the bytes
+
+    def ask(self, query: bytes, timeout: float) -> int | None:
+        try:
+            self.printer.device.write(self.printer.out_ep, query, int(timeout * 1000))
+            answer = bytes(self.printer.device.read(self.printer.in_ep, 16, int(timeout * 1000)))
+        except self.core.USBTimeoutError:
+            return None
+        except self.core.USBError as error:
+            raise PrintFailed(f"The printer at {self.where} dropped the connection: {error}.") from None
+        return next((byte for byte in answer if status.is_status(byte)), None)

@@ -7,6 +7,9 @@ from pos_loyalty.core.receipt import (ReceiptData, ReceiptDiscount, ReceiptLine,
                                       ReceiptPoints, ReceiptReward)
 
 
+LINK = "https://salon-etoile.fr/r/HELENE-DUPRE"
+
+
 def sample_receipt(locale: str = "fr_FR") -> ReceiptData:
     return ReceiptData(
         salon_name="Salon Étoile", salon_address="12 rue des Martyrs, 75009 Paris", vat_number="FR 32 123456789",
@@ -20,9 +23,9 @@ def sample_receipt(locale: str = "fr_FR") -> ReceiptData:
         change=Decimal("2.20"), status="paid", cashier="Camille",
         loyalty=ReceiptLoyalty(
             client_name="Hélène Dupré", referral_code="HELENE-DUPRE",
-            referral_link="https://salon-etoile.fr/r/HELENE-DUPRE",
-            earned=(ReceiptPoints("147,80 € spent", 147), ReceiptPoints("Balayage", 20),
-                    ReceiptPoints("Welcome bonus", 10)),
+            referral_link=LINK,
+            earned=(ReceiptPoints("147,80 € dépensés", 147), ReceiptPoints("Balayage", 20),
+                    ReceiptPoints("Bonus de bienvenue", 10)),
             redeemed=(ReceiptPoints("10 € offerts", -100),),
             balance=310, next_expiry_points=40, next_expiry_on=date(2027, 1, 31),
             rewards_in_reach=(ReceiptReward("10 € offerts", 100), ReceiptReward("Pose vernis offerte", 150)),

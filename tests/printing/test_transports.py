@@ -1,18 +1,36 @@
-"""Printers that are off, hang, hang up or have no paper: a clear reason, never a hang."""
+"""Printers that are off, hang, hang up or have no paper: a clear reason in bounded time, never a hang; and
+each kind of printer address delivers the bytes."""
+import os
+import pty
+import stat
+import threading
+import time
+
 import pytest
 
-from pos_loyalty.printing.transports import PrinterConfigError, PrintFailed, parse_printer_url, send
+from pos_loyalty.printing import layout, outputs
+from pos_loyalty.printing.transports import (CupsPrinter, FilePrinter, NoPrinter, PrinterConfigError, PrintFailed,
+                                             SerialPrinter, TcpPrinter, UsbPrinter, open_printer, parse_printer_url,
+                                             send)
 
 from .escpos_reader import decode
+from .printer_server import PrinterServer
+from .sample import LINK, sample_receipt
 
-JOB = b"\x1b@\x1bt\x13" + "Salon Étoile\n".encode("cp858") + b"\x1dV\x00"  # code page PC858, text, cut
+RECEIPT = outputs.to_escpos(layout.render(sample_receipt(), 48), "TM-T20II")
+SMALL = b"\x1b@\x1bt\x13" + "Salon Étoile".encode("cp858") + b"\n\x1dV\x01"
 
 
-def test_a_normal_printer_receives_the_job(printer_server):
+def test_a_normal_printer_receives_the_whole_receipt(printer_server):
     server = printer_server("normal")
-    send(server.url, JOB, timeout=1)
+    delivery = send(server.url, RECEIPT, timeout=1)
     server.stop()
-    assert "Salon Étoile" in decode(server.received[0]).text
+    assert delivery.status_known and not delivery.paper_low
+    received = server.received[0]
+    assert RECEIPT in received  # whole, in order, between the status questions
+    decoded = decode(received)
+    assert "Hélène Dupré" in decoded.text and decoded.qr_payloads == [LINK]
+    assert decoded.status_queries == [4, 2, 4]  # paper and cover before, paper after
 
 
 @pytest.mark.parametrize("mode,reason", [
@@ -21,29 +39,192 @@ def test_a_normal_printer_receives_the_job(printer_server):
     ("close-mid-job", "dropped the connection"),
     ("paper-end", "out of paper"),
 ])
-def test_faults_fail_with_a_clear_reason(printer_server, mode, reason):
+@pytest.mark.parametrize("job", [SMALL * 100, RECEIPT], ids=["small-jobs", "receipt"])
+def test_faults_fail_with_a_clear_reason_in_bounded_time(printer_server, mode, reason, job):
     server = printer_server(mode)
-    with pytest.raises(PrintFailed, match=reason):
-        send(server.url, JOB * 200, timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(PrintFailed, match=reason) as failure:
+        send(server.url, job, timeout=0.5)
+    assert time.monotonic() - started < 2.5  # status wait (0.5 s) + one timeout, never a hang
+    assert "127.0.0.1" in failure.value.reason
 
 
-def test_file_printer_writes_the_bytes(tmp_path):
+def test_paper_end_is_found_before_anything_is_printed(printer_server):
+    server = printer_server("paper-end")
+    with pytest.raises(PrintFailed, match="out of paper: load a new roll"):
+        send(server.url, RECEIPT, timeout=0.5)
+    server.stop()
+    assert server.received == [b"\x10\x04\x04"]
+
+
+def test_a_printer_that_never_answers_status_still_prints(printer_server):
+    """Print servers and many cheap printers ignore DLE EOT: that alone is not a failure."""
+    server = printer_server("mute")
+    delivery = send(server.url, RECEIPT, timeout=0.3)
+    server.stop()
+    assert not delivery.status_known and RECEIPT in server.received[0]
+
+
+def test_status_queries_can_be_turned_off(printer_server):
+    server = printer_server("normal")
+    send(server.url + "?status=0", SMALL, timeout=0.5)
+    server.stop()
+    assert server.received == [SMALL]
+
+
+def test_an_unknown_host_is_explained():
+    with pytest.raises(PrintFailed, match="unknown on this network|Cannot reach"):
+        send("tcp://no-such-printer.invalid:9100", SMALL, timeout=0.5)
+
+
+def test_the_server_stops_by_itself():
+    server = PrinterServer("normal", lifetime=0.2)
+    time.sleep(0.5)
+    with pytest.raises(PrintFailed, match="refused"):
+        send(server.url, SMALL, timeout=0.3)
+
+
+def test_file_printer_appends_each_job(tmp_path):
     target = tmp_path / "lp0"
-    send(f"file://{target}", JOB)
-    assert target.read_bytes() == JOB
+    send(f"file://{target}", SMALL)
+    send(f"file://{target}", RECEIPT)
+    assert target.read_bytes() == SMALL + RECEIPT
 
 
-@pytest.mark.parametrize("url", ["tcp://", "tcp://host:port", "usb://nothex:12", "serial://", "laser://x", "cups://",
-                                 "file://"])
-def test_bad_printer_addresses_are_explained(url):
-    with pytest.raises(PrinterConfigError):
-        parse_printer_url(url)
+def test_file_printer_that_cannot_be_written_is_explained(tmp_path):
+    with pytest.raises(PrintFailed, match="Cannot write to"):
+        send(f"file://{tmp_path}/missing/lp0", SMALL)
+
+
+def test_no_printer_refuses_clearly():
+    with pytest.raises(PrintFailed, match="No printer"):
+        send("none", SMALL)
+
+
+def fake_lp(folder, script):
+    lp = folder / "lp"
+    lp.write_text("#!/bin/sh\n" + script)
+    lp.chmod(lp.stat().st_mode | stat.S_IEXEC)
+    return lp
+
+
+def test_cups_printer_hands_the_raw_job_to_lp(tmp_path, monkeypatch):
+    fake_lp(tmp_path, f'echo "$@" > {tmp_path}/args\ncat > {tmp_path}/job\n')
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    send("cups://TM-T20", RECEIPT)
+    assert (tmp_path / "args").read_text().split() == ["-d", "TM-T20", "-o", "raw"]
+    assert (tmp_path / "job").read_bytes() == RECEIPT
+
+
+def test_cups_refusal_is_explained(tmp_path, monkeypatch):
+    fake_lp(tmp_path, 'echo "lp: The printer or class does not exist." >&2\nexit 1\n')
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    with pytest.raises(PrintFailed, match="CUPS refused the job for printer Nope: lp: The printer"):
+        send("cups://Nope", SMALL)
+
+
+class SerialPrinterOnPty:
+    """A serial printer at the end of a pseudo-terminal: answers DLE EOT like the TCP test printer."""
+
+    def __init__(self, paper: int = 0x12):
+        # The slave end stays open as long as the printer "exists": when its last descriptor closes, the
+        # master reads EIO (hang-up), as with a printer being unplugged.
+        self.master, self.slave = pty.openpty()
+        self.device = os.ttyname(self.slave)
+        self.paper, self.received = paper, bytearray()
+        self.running = True
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        import select
+
+        pending = b""
+        while self.running:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:
+                return
+            self.received += chunk
+            pending += chunk
+            while (at := pending.find(b"\x10\x04")) != -1 and at + 2 < len(pending):
+                n, pending = pending[at + 2], pending[at + 3:]
+                os.write(self.master, bytes([self.paper if n == 4 else 0x12]))
+
+    def stop(self):
+        self.running = False
+        self.thread.join(timeout=1)
+        os.close(self.master)
+        os.close(self.slave)
+
+
+def test_serial_printer_receives_the_receipt():
+    printer = SerialPrinterOnPty()
+    try:
+        delivery = send(f"serial://{printer.device}?baudrate=115200", RECEIPT, timeout=1)
+        time.sleep(0.1)
+    finally:
+        printer.stop()
+    assert delivery.status_known
+    assert decode(bytes(printer.received)).qr_payloads == [LINK]
+
+
+def test_serial_printer_out_of_paper_is_explained():
+    printer = SerialPrinterOnPty(paper=0x72)
+    try:
+        with pytest.raises(PrintFailed, match="out of paper"):
+            send(f"serial://{printer.device}", RECEIPT, timeout=0.5)
+    finally:
+        printer.stop()
+
+
+def test_missing_serial_and_usb_printers_are_explained():
+    with pytest.raises(PrintFailed, match="Cannot open the serial printer /dev/ttyNOPE"):
+        send("serial:///dev/ttyNOPE", SMALL, timeout=0.3)
+    with pytest.raises(PrintFailed, match="Cannot open the printer at USB 04b8:0e15"):
+        send("usb://04b8:0e15", SMALL, timeout=0.3)
+
+
+@pytest.mark.parametrize("url,kind", [("tcp://10.0.0.5", TcpPrinter), ("usb://04B8:0E15", UsbPrinter),
+                                      ("serial:///dev/ttyUSB0", SerialPrinter), ("file:///tmp/x", FilePrinter),
+                                      ("cups://TM", CupsPrinter), ("none", NoPrinter), (" NONE ", NoPrinter)])
+def test_open_printer_picks_the_transport_without_connecting(url, kind):
+    assert isinstance(open_printer(url), kind)
 
 
 def test_good_printer_addresses():
     assert parse_printer_url("tcp://10.0.0.5").port == 9100
-    assert parse_printer_url("tcp://10.0.0.5:9100?status=0").status_queries is False
-    assert parse_printer_url("usb://04b8:0e15").target == "04b8:0e15"
-    assert parse_printer_url("serial:///dev/ttyUSB0").target == "/dev/ttyUSB0"
+    assert parse_printer_url("tcp://printer.local:9101").port == 9101
+    assert parse_printer_url("tcp://[fe80::1]:9100").target == "fe80::1"
+    assert parse_printer_url("tcp://10.0.0.5:9100?status=0").asks_status is False
+    assert parse_printer_url("usb://04B8:0E15").target == "04b8:0e15"
+    assert parse_printer_url("usb://04b8:0e15?in_ep=0x81&out_ep=0x02").options == {"in_ep": "0x81", "out_ep": "0x02"}
+    assert parse_printer_url("serial:///dev/ttyUSB0?baudrate=19200").target == "/dev/ttyUSB0"
+    assert parse_printer_url("serial://COM3").target == "COM3"
+    assert parse_printer_url("file:///var/spool/receipt%20log.bin").target == "/var/spool/receipt log.bin"
     assert parse_printer_url("cups://TM-T20").target == "TM-T20"
     assert parse_printer_url("none").scheme == "none"
+
+
+@pytest.mark.parametrize("url", ["", "tcp://", "tcp://host:port", "tcp://host:0", "tcp://host:70000",
+                                 "tcp://host:9100/path", "tcp://host?colour=red", "usb://nothex:12", "usb://04b8",
+                                 "usb://04b8:0e15?in_ep=999", "serial://", "serial:///dev/ttyUSB0?baudrate=fast",
+                                 "laser://x", "cups://", "cups://a/b", "file://", "file://host/x",
+                                 "/dev/usb/lp0", "10.0.0.5:9100"])
+def test_bad_printer_addresses_are_explained(url):
+    with pytest.raises(PrinterConfigError) as error:
+        open_printer(url)
+    assert "tcp://" in str(error.value) or "://" in str(error.value)
+
+
+def test_status_bytes_are_read_as_epson_documents_them():
+    from pos_loyalty.printing import printer_status as status
+
+    assert status.is_status(0x12) and status.is_status(0x72) and not status.is_status(0x13)  # XOFF is noise
+    assert status.paper_out(0x72) and status.paper_out(0x32) and not status.paper_out(0x1E & 0x0C | 0x12)
+    assert status.paper_low(0x1E) and not status.paper_low(0x12)
+    assert "cover is open" in status.offline_problem(0x16)
+    assert status.offline_problem(0x12) is None
