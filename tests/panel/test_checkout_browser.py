@@ -80,6 +80,10 @@ def test_cashier_walk_with_client_display(live_server, context, salon, shoot):
     expect(till.get_by_test_id("earned")).to_have_text("+145")
     expect(till.get_by_test_id("redeemed")).to_have_text("−100")
     expect(till.get_by_test_id("new-balance")).to_have_text("245")
+    expect(till.get_by_test_id("receipt-preview")).to_be_visible()
+    till.wait_for_function("() => { const img = document.querySelector('[data-testid=receipt-preview]');"
+                           " return img.complete && img.naturalWidth > 300; }")
+    till.get_by_text("Ticket (text)").click()
     expect(till.get_by_test_id("receipt")).to_contain_text("Hélène Dupré")
     expect(till.get_by_test_id("receipt")).to_contain_text("245 points")
     expect(display.locator("body")).to_contain_text("Merci ! Nouveau solde : 245 points")
@@ -135,3 +139,16 @@ def test_a_form_posted_without_its_csrf_token_is_refused(app, salon):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert client.post("/login", data={"staff_id": staff_id, "pin": "1234", "csrf_token": token}).status_code == 302
     assert client.post("/panel/lines", data={"code": "BRUSH"}).status_code == 400
+
+
+def test_the_till_locks_itself_after_inactivity(live_server, context, salon, clock):
+    page = context.new_page()
+    log_in(page, live_server)
+    expect(page.get_by_role("heading", name="Prestations et produits")).to_be_visible()
+    clock.advance(minutes=4)
+    page.goto(live_server + "/")
+    expect(page.get_by_role("heading", name="Prestations et produits")).to_be_visible()
+    clock.advance(minutes=6)
+    page.goto(live_server + "/")
+    expect(page.get_by_role("heading", name="Qui est à la caisse ?")).to_be_visible()
+    expect(page.locator(".message")).to_contain_text("inactivit")
