@@ -44,6 +44,7 @@ def new_version(change: str, actor_name: str, **settings) -> ProgramVersion:
     )
     db.session.add(version)
     db.session.flush()
+    db.session.info["program_version"] = version.version
     return version
 
 

@@ -20,13 +20,11 @@ MAX_LINES = 200
 
 def get_sale(sale_id: int, *, lock: bool = False) -> Sale:
     query = select(Sale).where(Sale.id == sale_id)
-    if lock:
-        query = query.with_for_update()
+    if lock:  # the row as it is once locked, even if this session read it before
+        query = query.with_for_update().execution_options(populate_existing=True)
     sale = db.session.scalars(query).first()
     if sale is None:
         raise NotFound(f"Sale {sale_id} does not exist.", code="sale_not_found")
-    if lock:
-        db.session.refresh(sale)
     return sale
 
 
