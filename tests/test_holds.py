@@ -67,3 +67,19 @@ def test_attaching_a_client_later_quotes_with_their_balance(api):
                              "earnings": sale["quote"]["earnings"]}
     attached = api.ok("PUT", f"/sales/{sale['id']}/client", {"client_id": client["id"]})
     assert attached["quote"]["balance_after"] == 100
+
+
+def test_lines_change_while_open_and_unpaid(api):
+    add_item(api, "CUT", "Coupe femme", "40.00", category="cut")
+    add_item(api, "GLOSS", "Gloss", "30.00", category="colour")
+    sale = api.ok("POST", "/sales", {"lines": [{"code": "CUT", "quantity": 1}]})
+    grown = api.ok("POST", f"/sales/{sale['id']}/lines", {"code": "GLOSS", "quantity": 1})
+    again = api.ok("POST", f"/sales/{sale['id']}/lines", {"code": "CUT", "quantity": 1})
+    assert [(l["code"], l["quantity"]) for l in again["lines"]] == [("CUT", 2), ("GLOSS", 1)] and grown["total"] == "70.00"
+    shrunk = api.ok("DELETE", f"/sales/{sale['id']}/lines/1")
+    assert shrunk["total"] == "80.00"
+    code, body = api.call("DELETE", f"/sales/{sale['id']}/lines/0")
+    assert code == 409 and body["error"]["code"] == "last_line"
+    api.ok("POST", f"/sales/{sale['id']}/payments", {"amount": "10.00", "method": "card"})
+    code, body = api.call("POST", f"/sales/{sale['id']}/lines", {"code": "GLOSS", "quantity": 1})
+    assert code == 409 and body["error"]["code"] == "sale_partly_paid"

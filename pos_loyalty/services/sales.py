@@ -142,13 +142,19 @@ def cancel_sale(actor: Actor, sale_id: int) -> Sale:
         return sale
 
 
+def _sale_with_lines_to_change(sale_id: int) -> Sale:
+    """Lines change only on an open sale before any payment (a payment was made for those lines)."""
+    sale = get_sale(sale_id, lock=True)
+    require_open(sale)
+    if sale.payments:
+        raise Conflict("Payments were taken: the lines can no longer change.", code="sale_partly_paid")
+    return sale
+
+
 def add_line(actor: Actor, sale_id: int, line: dict) -> Sale:
     """Add a service or product to an open sale before payment (the till adds them one by one)."""
     with transaction():
-        sale = get_sale(sale_id, lock=True)
-        require_open(sale)
-        if sale.payments:
-            raise Conflict("Payments were taken: the lines can no longer change.", code="sale_partly_paid")
+        sale = _sale_with_lines_to_change(sale_id)
         if len(sale.lines) >= MAX_LINES:
             raise Invalid(f"A sale has at most {MAX_LINES} lines.", code="too_many_lines")
         for existing in sale.lines:  # the same item again: one more unit
@@ -164,10 +170,7 @@ def add_line(actor: Actor, sale_id: int, line: dict) -> Sale:
 
 def remove_line(actor: Actor, sale_id: int, position: int) -> Sale:
     with transaction():
-        sale = get_sale(sale_id, lock=True)
-        require_open(sale)
-        if sale.payments:
-            raise Conflict("Payments were taken: the lines can no longer change.", code="sale_partly_paid")
+        sale = _sale_with_lines_to_change(sale_id)
         line = next((l for l in sale.lines if l.position == position), None)
         if line is None:
             raise NotFound(f"Sale {sale.id} has no line {position}.", code="line_not_found")
