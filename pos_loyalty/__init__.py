@@ -11,6 +11,7 @@ from pos_loyalty.config import default_config, from_environment
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.json.sort_keys = False  # answers keep the order of their schema: id first, as integrators read them
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(default_config(app.instance_path))
     if test_config is None:

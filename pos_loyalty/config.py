@@ -28,7 +28,6 @@ def default_config(instance_path: str) -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "JSON_SORT_KEYS": False,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
     }
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from pos_loyalty.clock import FrozenClock
+from pos_loyalty.core.referral import fold
 from pos_loyalty.core.errors import DomainError
 from pos_loyalty.extensions import db
 from pos_loyalty.models import Client, Salon, Staff
@@ -116,7 +117,7 @@ def _make_clients(till: Actor, rng: random.Random) -> list[int]:
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         fields = {"first_name": first, "last_name": last,
                   "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-                  "email": f"{first}.{last}{number}@exemple.fr".lower().replace(" ", ""),
+                  "email": fold(f"{first}.{last}{number}@exemple.fr").replace(" ", ""),
                   "birth_date": datetime(rng.randint(1955, 2004), rng.randint(1, 12), rng.randint(1, 28)).date(),
                   "subscriber": number % 17 == 0}
         if ids and rng.random() < 0.2:
