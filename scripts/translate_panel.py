@@ -1,6 +1,7 @@
 """Fill the panel's French and Italian catalogues (run once when strings change), then compile them."""
-# Usage: pybabel extract -F babel.cfg -o messages.pot . && python scripts/translate_panel.py
+# Usage: .venv/bin/pybabel extract -F babel.cfg -o messages.pot . && .venv/bin/python scripts/translate_panel.py
 import subprocess
+import sys
 from babel.messages.pofile import read_po, write_po
 
 FR = {
@@ -107,6 +108,23 @@ IT = {
 "No client has this referral code.": "Nessun cliente ha questo codice amico.",
 "Remove the rewards before changing the client.": "Togli i premi prima di cambiare cliente.",
 }
+# Issue 3: the new client form, the loyalty box, the keyboard and the amount typed at the till.
+FR.update({
+"The phone number is not valid: digits, spaces and + only.": "Le numéro de téléphone n'est pas valide : chiffres, espaces et + uniquement.",
+"The e-mail address is not valid.": "L'adresse e-mail n'est pas valide.",
+"An amount cannot be negative.": "Un montant ne peut pas être négatif.",
+"“%(typed)s” is too large an amount.": "« %(typed)s » est un montant trop élevé.",
+"“%(typed)s” is not an amount: type it like %(example)s.": "« %(typed)s » n'est pas un montant : tapez-le comme %(example)s.",
+"Go to the sale and payment": "Aller à la vente et au paiement",
+})
+IT.update({
+"The phone number is not valid: digits, spaces and + only.": "Il numero di telefono non è valido: solo cifre, spazi e +.",
+"The e-mail address is not valid.": "L'indirizzo e-mail non è valido.",
+"An amount cannot be negative.": "Un importo non può essere negativo.",
+"“%(typed)s” is too large an amount.": "“%(typed)s” è un importo troppo alto.",
+"“%(typed)s” is not an amount: type it like %(example)s.": "“%(typed)s” non è un importo: scrivilo come %(example)s.",
+"Go to the sale and payment": "Vai alla vendita e al pagamento",
+})
 for lang, table in (("fr", FR), ("it", IT)):
     with open("messages.pot", "rb") as handle:
         catalog = read_po(handle, locale=lang)
@@ -120,4 +138,5 @@ for lang, table in (("fr", FR), ("it", IT)):
     catalog.fuzzy = False
     with open(f"{folder}/messages.po", "wb") as handle:
         write_po(handle, catalog)
-subprocess.run(["/tmp/venv/bin/pybabel", "compile", "-d", "pos_loyalty/translations"], check=True)
+subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d", "pos_loyalty/translations"],
+               check=True)

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import functools
-from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 
+from pos_loyalty.api.schemas import ClientSchema
 from pos_loyalty.core.errors import DomainError
+from pos_loyalty.panel.amounts import AmountError, parse_amount, plain_amount
 from pos_loyalty.panel.auth import staff_required
-from pos_loyalty.panel.context import panel_actor
+from pos_loyalty.panel.context import money, panel_actor, salon_locale
 from pos_loyalty.panel.messages import say
 from pos_loyalty.services import catalogue, clients, grants, loyalty, payments, printing, redemptions, sales
 from pos_loyalty.services.context import current_terms, salon_time
@@ -59,9 +61,12 @@ def client_panel(client_id: int | None, sale: dict | None):
             "grants": grants.client_grants(client_id, "available")}
 
 
-@bp.route("/")
-@staff_required()
-def index():
+def focus_next(target: str) -> None:
+    """Where the keyboard goes on the next checkout page (panel.js moves it there after a keyboard action)."""
+    session["focus"] = target
+
+
+def render_checkout(new_client: dict | None = None, focus: str | None = None):
     screen = current_screen()
     sale = None
     if screen.sale_id:
@@ -73,8 +78,20 @@ def index():
     groups = [(category or _("Other"), list(group)) for category, group in
               groupby(sorted(items, key=lambda i: (i.kind != "service", i.category, i.name)),
                       key=lambda i: i.category)]
+    focus = focus or session.pop("focus", None)
+    if focus == "amount" and not sale:
+        focus = None
+    if focus is None:
+        focus = "client-search" if client_id is None and sale is None else "catalogue-filter"
     return render_template("checkout.html", sale=sale, client=client_panel(client_id, sale), groups=groups,
-                           program_enabled=current_terms().enabled)
+                           program_enabled=current_terms().enabled, new_client=new_client, focus=focus,
+                           amount_due=plain_amount(sale["due"], salon_locale()) if sale else "")
+
+
+@bp.route("/")
+@staff_required()
+def index():
+    return render_checkout()
 
 
 @bp.route("/panel/clients")
@@ -85,22 +102,43 @@ def search_clients():
     return render_template("_client_results.html", found=found, query=query)
 
 
+NEW_CLIENT_FIELDS = ("first_name", "last_name", "phone", "email", "referred_by")
+
+
+def refusal_of_client_fields(errors: dict) -> tuple[str, str]:
+    """The API's validation of a new client, in the cashier's words, and the first field to correct."""
+    words = {"first_name": _("A new client needs a first and a last name."),
+             "last_name": _("A new client needs a first and a last name."),
+             "phone": _("The phone number is not valid: digits, spaces and + only."),
+             "email": _("The e-mail address is not valid."),
+             "referred_by": _("No client has this referral code.")}
+    wrong = [name for name in NEW_CLIENT_FIELDS if name in errors]
+    messages = list(dict.fromkeys(words[name] for name in wrong))
+    return " ".join(messages), wrong[0] if wrong else "first_name"
+
+
 @bp.route("/panel/clients", methods=["POST"])
 @staff_required()
-@back_to_checkout
 def create_client():
-    fields = {"first_name": request.form.get("first_name", "").strip(),
-              "last_name": request.form.get("last_name", "").strip()}
-    if not fields["first_name"] or not fields["last_name"]:
-        flash(_("A new client needs a first and a last name."), "error")
-        return None
-    for name in ("phone", "email", "referred_by"):
-        if request.form.get(name, "").strip():
-            fields[name] = request.form[name].strip()
-    client = clients.create_client(panel_actor(), fields)
-    attach(client.id)
-    flash(_("%(name)s is registered, referral code %(code)s.", name=client.name, code=client.referral_code), "ok")
-    return None
+    """A new client in a few fields; a refusal keeps what was typed and creates nothing."""
+    typed = {name: request.form.get(name, "").strip() for name in NEW_CLIENT_FIELDS}
+    try:
+        fields = ClientSchema().load({name: value for name, value in typed.items() if value})
+        client = clients.create_client(panel_actor(), fields)
+    except ValidationError as error:
+        message, wrong = refusal_of_client_fields(error.messages)
+    except DomainError as error:
+        message, wrong = say(error), "referred_by" if error.code == "unknown_referral_code" else "first_name"
+    else:
+        flash(_("%(name)s is registered, referral code %(code)s.", name=client.name, code=client.referral_code),
+              "ok")
+        try:
+            attach(client.id)
+        except DomainError as error:
+            flash(say(error), "error")
+        return redirect(url_for("checkout.index"))
+    flash(message, "error")
+    return render_checkout(new_client=typed, focus=f"new-{wrong}"), 422
 
 
 def attach(client_id: int | None) -> None:
@@ -131,8 +169,8 @@ def add_line():
     line = {"code": request.form.get("code", ""), "quantity": quantity}
     if request.form.get("unit_price"):
         try:
-            line["unit_price"] = Decimal(request.form["unit_price"].replace(",", ".")).quantize(Decimal("0.01"))
-        except InvalidOperation:
+            line["unit_price"] = parse_amount(request.form["unit_price"], salon_locale(), current_terms().currency)
+        except AmountError:
             flash(_("The price is not a number."), "error")
             return None
     if screen.sale_id and sales.get_sale(screen.sale_id).status == "open":
@@ -160,6 +198,7 @@ def remove_line(position):
 @back_to_checkout
 def apply_reward():
     grant_id = request.form.get("grant_id")
+    focus_next("amount")
     redemptions.hold_reward(panel_actor(), current_screen().sale_id, int(request.form["reward_id"]),
                             int(grant_id) if grant_id else None)
 
@@ -168,6 +207,7 @@ def apply_reward():
 @staff_required()
 @back_to_checkout
 def remove_reward(redemption_id):
+    focus_next("amount")
     redemptions.release_reward(panel_actor(), current_screen().sale_id, redemption_id)
 
 
@@ -176,22 +216,32 @@ def remove_reward(redemption_id):
 @back_to_checkout
 def pay():
     actor, screen = panel_actor(), current_screen()
+    focus_next("amount")
+    typed = request.form.get("amount", "").strip()
     try:
-        amount = Decimal(request.form.get("amount", "").replace(",", ".").replace("€", "").strip())
-    except InvalidOperation:
-        flash(_("Type the amount received, e.g. 50.00"), "error")
+        amount = parse_amount(typed, salon_locale(), current_terms().currency)
+    except AmountError as error:
+        flash(amount_refusal(error.reason, typed), "error")
         return None
-    if not amount.is_finite() or amount < 0:
-        flash(_("Type the amount received, e.g. 50.00"), "error")
-        return None
-    result = payments.take_payment(actor, screen.sale_id, amount.quantize(Decimal("0.01")),
-                                   request.form.get("method", "card"))
+    result = payments.take_payment(actor, screen.sale_id, amount, request.form.get("method", "card"))
     if result.status == "paid":
+        session.pop("focus", None)
         show(actor.till_id, sale_id=result.sale.id, client_id=result.sale.client_id, cashier=actor.name)
         return redirect(url_for("checkout.done", sale_id=result.sale.id))
-    flash(_("%(amount)s received. Still due: %(due)s.", amount=request.form["amount"],
-            due=describe_sale(result.sale, salon_time(actor.salon_id))["due"]), "ok")
+    flash(_("%(amount)s received. Still due: %(due)s.", amount=money(amount),
+            due=money(describe_sale(result.sale, salon_time(actor.salon_id))["due"])), "ok")
     return None
+
+
+def amount_refusal(reason: str, typed: str) -> str:
+    if not typed:
+        return _("Type the amount received, e.g. 50.00")
+    if reason == "negative":
+        return _("An amount cannot be negative.")
+    if reason == "range":
+        return _("“%(typed)s” is too large an amount.", typed=typed)
+    return _("“%(typed)s” is not an amount: type it like %(example)s.", typed=typed,
+             example=plain_amount("50.00", salon_locale()))
 
 
 @bp.route("/panel/cancel", methods=["POST"])

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from salon_setup import add_item, add_reward, give_points, new_client
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", "test-artifacts/screenshots")).resolve()
 
@@ -53,6 +55,24 @@ def shoot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return save
+
+
+@pytest.fixture
+def salon(app, api):
+    add_item(api, "PORTRAIT", "Portrait studio", "75.00", category="photo")
+    add_item(api, "BRUSH", "Brushing", "30.00", category="cut")
+    add_item(api, "SHAMP", "Shampooing", "15.00", kind="product", category="retail")
+    api.ok("POST", "/rules", {"kind": "service", "service_code": "PORTRAIT", "points": 50}, as_="manager")
+    reward = add_reward(api, "10 € offerts", 100)
+    add_reward(api, "Bon de 50 €", 900, value="50.00")
+    client = new_client(api, "Hélène", "Dupré", phone="06 12 34 56 78")
+    give_points(api, client["id"], 200)
+    with app.app_context():
+        from pos_loyalty.services.staff import add_staff
+
+        add_staff("Camille", "cashier", "1234")
+        add_staff("Isabelle", "manager", "9876")
+    return {"client": client, "reward": reward}
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -4,34 +4,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from salon_setup import add_item, add_reward, give_points, new_client
+from .steps import log_in
 
 pytestmark = pytest.mark.sqlite_only
-
-
-@pytest.fixture
-def salon(app, api):
-    add_item(api, "PORTRAIT", "Portrait studio", "75.00", category="photo")
-    add_item(api, "BRUSH", "Brushing", "30.00", category="cut")
-    add_item(api, "SHAMP", "Shampooing", "15.00", kind="product", category="retail")
-    api.ok("POST", "/rules", {"kind": "service", "service_code": "PORTRAIT", "points": 50}, as_="manager")
-    reward = add_reward(api, "10 € offerts", 100)
-    add_reward(api, "Bon de 50 €", 900, value="50.00")
-    client = new_client(api, "Hélène", "Dupré", phone="06 12 34 56 78")
-    give_points(api, client["id"], 200)
-    with app.app_context():
-        from pos_loyalty.services.staff import add_staff
-
-        add_staff("Camille", "cashier", "1234")
-        add_staff("Isabelle", "manager", "9876")
-    return {"client": client, "reward": reward}
-
-
-def log_in(page, base, name="Camille", pin="1234"):
-    page.goto(base + "/login")
-    page.get_by_text(name, exact=True).click()
-    page.fill("#pin", pin)
-    page.get_by_role("button", name="Ouvrir la caisse").click()
 
 
 def test_cashier_walk_with_client_display(live_server, context, salon, shoot):

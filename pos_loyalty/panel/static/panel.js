@@ -1,29 +1,92 @@
-// The panel's only script: find a client as you type, filter the catalogue, and let the client display
-// follow the till. Everything else is plain forms, so the keyboard and a slow till work alike.
+// The panel's only script: find a client as you type, filter the catalogue, keep the keyboard where the
+// next step is, and let the client display follow the till. Everything else is plain forms, so the
+// keyboard and a slow till work alike.
 (function () {
   "use strict";
   function debounce(fn, ms) { let t; return function () { clearTimeout(t); const a = arguments; t = setTimeout(() => fn.apply(null, a), ms); }; }
 
+  // Keyboard or touch? After a keyboard action the next page puts the focus on its next step
+  // (data-autofocus); after a tap it does not, so a tablet's on-screen keyboard does not pop up.
+  let modality = "pointer";
+  document.addEventListener("keydown", function () { modality = "keyboard"; }, true);
+  document.addEventListener("pointerdown", function () { modality = "pointer"; }, true);
+  document.addEventListener("submit", function () {
+    try { sessionStorage.setItem("panel-modality", modality); } catch (e) { /* private mode: no memory */ }
+  }, true);
+  function lastModality() {
+    try { return sessionStorage.getItem("panel-modality"); } catch (e) { return null; }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    const target = document.querySelector("[data-autofocus]");
+    if (target && (target.dataset.autofocus === "always" || lastModality() === "keyboard")) {
+      target.focus();
+    }
+    const amount = document.getElementById("amount");
+    if (amount) {
+      amount.addEventListener("focus", function () { amount.select(); });  // typing replaces the amount due
+      if (document.activeElement === amount) amount.select();
+    }
+
     const search = document.getElementById("client-search");
     if (search) {
       const results = document.getElementById(search.dataset.results);
       let latest = 0;
       search.addEventListener("input", debounce(function () {
-        const ticket = ++latest;
-        fetch(search.dataset.searchUrl + "?q=" + encodeURIComponent(search.value), { credentials: "same-origin" })
-          .then(r => r.text()).then(html => { if (ticket === latest) results.innerHTML = html; });
+        const ticket = ++latest, query = search.value;
+        fetch(search.dataset.searchUrl + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
+          .then(r => r.text()).then(html => {
+            if (ticket === latest) { results.innerHTML = html; results.dataset.query = query; }
+          });
       }, 150));
+      search.addEventListener("keydown", function (event) {
+        const found = results.querySelectorAll("button.result");
+        const current = results.dataset.query === search.value;
+        if (event.key === "ArrowDown" && current && found.length) {
+          event.preventDefault();
+          found[0].focus();
+        } else if (event.key === "Enter" && current && found.length === 1) {
+          event.preventDefault();  // one client found: Enter picks them
+          found[0].form.requestSubmit();
+        }
+      });
+      results.addEventListener("keydown", function (event) {
+        if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+        const found = Array.from(results.querySelectorAll("button.result"));
+        const at = found.indexOf(document.activeElement);
+        if (at < 0) return;
+        event.preventDefault();
+        if (event.key === "ArrowUp" && at === 0) search.focus();
+        else found[Math.min(found.length - 1, event.key === "ArrowDown" ? at + 1 : at - 1)].focus();
+      });
     }
+
     const filter = document.getElementById("catalogue-filter");
     if (filter) {
+      const shown = () => Array.from(document.querySelectorAll(".tile-form")).filter(form => !form.hidden);
       filter.addEventListener("input", function () {
         const needle = filter.value.trim().toLowerCase();
         document.querySelectorAll(".tile-form").forEach(form => {
           form.hidden = needle && !form.dataset.name.includes(needle);
         });
+        document.querySelectorAll(".tiles").forEach(tiles => {
+          const heading = tiles.previousElementSibling;
+          if (heading) heading.hidden = !tiles.querySelector(".tile-form:not([hidden])");
+        });
+      });
+      filter.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && filter.value.trim()) {
+          const forms = shown();
+          event.preventDefault();
+          if (forms.length === 1) forms[0].requestSubmit();  // one service or product left: Enter adds it
+          else if (forms.length) forms[0].querySelector("button").focus();
+        } else if (event.key === "Escape" && filter.value) {
+          filter.value = "";
+          filter.dispatchEvent(new Event("input"));
+        }
       });
     }
+
     const state = document.getElementById("display-state");
     if (state) {
       let shown = "";
