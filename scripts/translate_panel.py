@@ -116,6 +116,11 @@ FR.update({
 "“%(typed)s” is too large an amount.": "« %(typed)s » est un montant trop élevé.",
 "“%(typed)s” is not an amount: type it like %(example)s.": "« %(typed)s » n'est pas un montant : tapez-le comme %(example)s.",
 "Go to the sale and payment": "Aller à la vente et au paiement",
+"Purchase": "Achat", "Service": "Prestation", "Bonus": "Bonus", "Referral bonus": "Bonus de parrainage",
+"Welcome bonus": "Bonus de bienvenue", "Reward used": "Récompense utilisée", "Expiry": "Expiration",
+"Adjustment": "Ajustement", "Refund": "Remboursement", "to use": "à utiliser", "on an open sale": "sur une vente en cours",
+"used": "utilisée", "points returned (refund)": "points rendus (remboursement)", "Sale #%(id)s": "Vente n° %(id)s",
+"#%(id)s": "n° %(id)s", "offered: %(reason)s": "offerte : %(reason)s",
 })
 IT.update({
 "The phone number is not valid: digits, spaces and + only.": "Il numero di telefono non è valido: solo cifre, spazi e +.",
@@ -124,6 +129,11 @@ IT.update({
 "“%(typed)s” is too large an amount.": "“%(typed)s” è un importo troppo alto.",
 "“%(typed)s” is not an amount: type it like %(example)s.": "“%(typed)s” non è un importo: scrivilo come %(example)s.",
 "Go to the sale and payment": "Vai alla vendita e al pagamento",
+"Purchase": "Acquisto", "Service": "Servizio", "Bonus": "Bonus", "Referral bonus": "Bonus presenta un amico",
+"Welcome bonus": "Bonus di benvenuto", "Reward used": "Premio usato", "Expiry": "Scadenza",
+"Adjustment": "Rettifica", "Refund": "Rimborso", "to use": "da usare", "on an open sale": "su una vendita aperta",
+"used": "usato", "points returned (refund)": "punti restituiti (rimborso)", "Sale #%(id)s": "Vendita n. %(id)s",
+"#%(id)s": "n. %(id)s", "offered: %(reason)s": "regalo: %(reason)s",
 })
 for lang, table in (("fr", FR), ("it", IT)):
     with open("messages.pot", "rb") as handle:

@@ -306,6 +306,5 @@ def loyalty_box(client_id):
     client = clients.get_client(client_id)
     state = loyalty.loyalty_of(actor, client_id)
     entries, following = loyalty.ledger_page(actor, client_id, request.args.get("cursor"), 25)
-    return render_template("loyalty_box.html", client=client, summary=state.summary, entries=entries,
-                           following=following, obtained=loyalty.rewards_obtained(client_id),
-                           zone=salon_time(actor.salon_id).zone)
+    return render_template("loyalty_box.html", client=client, summary=state.summary, enabled=state.enabled,
+                           entries=entries, following=following, obtained=loyalty.rewards_obtained(client_id))

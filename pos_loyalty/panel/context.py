@@ -1,9 +1,13 @@
 """What every panel page needs: the salon, the signed-in cashier as an Actor, formatting helpers."""
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from flask import Flask, session
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pos_loyalty.extensions import db
@@ -37,10 +41,48 @@ def money(amount) -> str:
     return format_currency(amount, current_terms().currency, locale=salon_locale())
 
 
+def salon_zone() -> ZoneInfo:
+    salon = current_salon()
+    return ZoneInfo(salon.timezone if salon else "Europe/Paris")
+
+
+def day(value) -> str:
+    """A date, or the salon's date of a moment (a payment at 00:30 in Paris is on that Paris day)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(salon_zone()).date()
+    return format_date(value, format="medium", locale=salon_locale())
+
+
+def moment(value) -> str:
+    """A moment in the salon's time zone (the database keeps UTC)."""
+    return format_datetime(value, format="short", tzinfo=salon_zone(), locale=salon_locale()) if value else ""
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
-    app.jinja_env.filters["day"] = lambda value: format_date(value, format="medium", locale=salon_locale()) \
-        if value else ""
-    app.jinja_env.filters["moment"] = lambda value: format_datetime(value, format="short", locale=salon_locale()) \
-        if value else ""
-    app.jinja_env.filters["signed"] = lambda value: f"{value:+d}"
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["moment"] = moment
+    app.jinja_env.filters["signed"] = signed
+    app.jinja_env.filters["ledger_kind"] = ledger_kind
+    app.jinja_env.filters["reward_status"] = reward_status
+
+
+def signed(points: int) -> str:
+    """+75, −100 (a real minus sign), 0."""
+    return f"{points:+d}".replace("-", "\u2212") if points else "0"
+
+
+def ledger_kind(kind: str) -> str:
+    """Where points came from or went, in the cashier's words (the ledger stores a stable kind)."""
+    words = {"earn": _("Purchase"), "service": _("Service"), "bonus": _("Bonus"), "referral": _("Referral bonus"),
+             "welcome": _("Welcome bonus"), "redeem": _("Reward used"), "expire": _("Expiry"),
+             "adjust": _("Adjustment"), "refund": _("Refund")}
+    return words.get(kind, kind)
+
+
+def reward_status(status: str) -> str:
+    words = {"available": _("to use"), "held": _("on an open sale"), "used": _("used"), "redeemed": _("used"),
+             "returned": _("points returned (refund)")}
+    return words.get(status, status)

@@ -64,7 +64,7 @@ def salon(app, api):
     add_item(api, "SHAMP", "Shampooing", "15.00", kind="product", category="retail")
     api.ok("POST", "/rules", {"kind": "service", "service_code": "PORTRAIT", "points": 50}, as_="manager")
     reward = add_reward(api, "10 € offerts", 100)
-    add_reward(api, "Bon de 50 €", 900, value="50.00")
+    voucher = add_reward(api, "Bon de 50 €", 900, value="50.00")
     client = new_client(api, "Hélène", "Dupré", phone="06 12 34 56 78")
     give_points(api, client["id"], 200)
     with app.app_context():
@@ -72,7 +72,7 @@ def salon(app, api):
 
         add_staff("Camille", "cashier", "1234")
         add_staff("Isabelle", "manager", "9876")
-    return {"client": client, "reward": reward}
+    return {"client": client, "reward": reward, "voucher": voucher}
 
 
 def pytest_terminal_summary(terminalreporter):
