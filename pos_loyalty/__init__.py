@@ -32,6 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     with app.app_context():
         database.configure_engine(db.engine)
+    from pos_loyalty.services.transaction import keep_loaded_objects
+
+    keep_loaded_objects()
     app.extensions["pos_loyalty"] = Runtime.from_config(app.config)
 
     from pos_loyalty.api import register_api

@@ -38,6 +38,7 @@ class SaleEvent:
     points_redeemed: int = 0
     points_reversed: int = 0
     points_returned: int = 0
+    till_id: int | None = None  # the till the sale was made at (its printer, its screen)
 
 
 @hookspec
@@ -56,6 +57,15 @@ def loyalty_earnings(context: EarningContext, multiplier: Decimal) -> list[Earni
 
     ``multiplier`` is the product of every plugin's multipliers. Respect ``context.sale_earns`` (the
     manager's exclusions) unless the points do not come from the sale itself (a referral bonus).
+    """
+
+
+@hookspec
+def sale_settling(event: SaleEvent) -> None:
+    """A sale is being fully paid: called inside the payment's transaction, after its points moved.
+
+    What a plugin writes here commits or rolls back with the sale (an outbox: a print job, an export
+    row). Keep it short and do not call the outside world from here; use ``sale_paid`` for that.
     """
 
 

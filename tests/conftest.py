@@ -155,9 +155,13 @@ def live_server(app):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
-    # close() stops listening; open keep-alive channels would keep the loop alive, so close them too.
-    for channel in list(server._map.values()):
-        channel.close()
+    # Close the listening socket and every keep-alive channel from the loop's own thread (a close from here
+    # would pull a file descriptor from under its select()); with its map empty, the loop returns.
+    def close_all():
+        for channel in list(server._map.values()):
+            channel.close()
+
+    server.trigger.pull_trigger(close_all)
     server.task_dispatcher.shutdown(timeout=2)
     thread.join(timeout=5)
     assert not thread.is_alive(), "the test server did not stop"

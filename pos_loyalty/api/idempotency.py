@@ -1,5 +1,8 @@
 """Idempotency-Key on writes: the first answer is stored in the same transaction as the change, so a replay
-returns it and changes nothing; the same key with another request is refused."""
+returns it and changes nothing; the same key with another request is refused.
+
+With or without a key, a write and the answer describing it run in one transaction: the answer shows
+exactly what was committed, and the till pays for one transaction, not a second one to read it back."""
 from __future__ import annotations
 
 import functools
@@ -50,7 +53,14 @@ def idempotent(view):
     def wrapper(*args, **kwargs):
         key = request.headers.get(HEADER)
         if key is None:
-            return view(*args, **kwargs)
+            try:
+                with transaction():
+                    response = view(*args, **kwargs)
+                    if response.status_code >= 400:
+                        raise _Refused(response)
+                    return response
+            except _Refused as refused:
+                return refused.response
         key = key.strip()
         if not 1 <= len(key) <= 200:
             raise Invalid("The Idempotency-Key header must be 1 to 200 characters.", code="bad_idempotency_key",

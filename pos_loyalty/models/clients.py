@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos_loyalty.extensions import db
 from pos_loyalty.models.types import UTCDateTime
@@ -79,6 +79,9 @@ class PointsLot(db.Model):
     earned_on: Mapped[date]
     expires_on: Mapped[date | None] = mapped_column(nullable=True)
 
+    # Written with its entry in one flush: the ledger never flushes just to learn an entry's id.
+    entry: Mapped[LedgerEntry] = relationship()
+
 
 class LotConsumption(db.Model):
     """Which lots a debit took points from, so a refund can give them back with their own expiry."""
@@ -88,3 +91,5 @@ class LotConsumption(db.Model):
     entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"), index=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("points_lots.id"))
     points: Mapped[int]
+
+    entry: Mapped[LedgerEntry] = relationship()

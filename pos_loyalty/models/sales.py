@@ -65,6 +65,8 @@ class Redemption(db.Model):
     grant_id: Mapped[int | None] = mapped_column(ForeignKey("reward_grants.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+    entry: Mapped["LedgerEntry | None"] = relationship()  # the deduction, once the sale is paid
+
 
 class Payment(db.Model):
     __tablename__ = "payments"

@@ -16,6 +16,7 @@ from pos_loyalty.core.lots import LotView, is_expired, plan_credit, plan_debit
 from pos_loyalty.core.wording import say
 from pos_loyalty.extensions import db
 from pos_loyalty.models import LedgerEntry, LotConsumption, PointsAccount, PointsLot, Redemption
+from pos_loyalty.services.transaction import use_case_cache
 
 
 def lock_accounts(client_ids: list[int]) -> dict[int, PointsAccount]:
@@ -25,6 +26,10 @@ def lock_accounts(client_ids: list[int]) -> dict[int, PointsAccount]:
         select(PointsAccount).where(PointsAccount.client_id.in_(client_ids))
         .order_by(PointsAccount.id).with_for_update().execution_options(populate_existing=True)
     ).all()
+    cache = use_case_cache()
+    if cache is not None:
+        locked = cache.setdefault("locked_accounts", set())
+        locked.update(account.id for account in accounts)
     return {account.client_id: account for account in accounts}
 
 
@@ -33,9 +38,35 @@ def lock_account(client_id: int) -> PointsAccount:
 
 
 def open_lots(account: PointsAccount) -> list[PointsLot]:
+    """The account's lots with points left. While this use case holds the account's lock nobody else can
+    change them, so they are read once and then kept up to date by credit() (debits change them in place)."""
+    cache = use_case_cache()
+    if cache is None or account.id not in cache.get("locked_accounts", ()):
+        return _select_open_lots(account)
+    lots_by_account = cache.setdefault("open_lots", {})
+    if account.id not in lots_by_account:
+        lots_by_account[account.id] = _select_open_lots(account)
+    return [lot for lot in lots_by_account[account.id] if lot.remaining > 0]
+
+
+def _lots_with_ids(lots: list[PointsLot]) -> list[PointsLot]:
+    """Consumptions name their lot by id: a lot credited earlier in this use case is written first."""
+    if any(lot.id is None for lot in lots):
+        db.session.flush()
+    return lots
+
+
+def _select_open_lots(account: PointsAccount) -> list[PointsLot]:
     return list(db.session.scalars(
         select(PointsLot).where(PointsLot.account_id == account.id, PointsLot.remaining > 0)
     ))
+
+
+def _remember_lot(account: PointsAccount, lot: PointsLot) -> None:
+    cache = use_case_cache()
+    lots = (cache or {}).get("open_lots", {}).get(account.id)
+    if lots is not None:
+        lots.append(lot)
 
 
 def lot_views(lots: list[PointsLot]) -> list[LotView]:
@@ -45,11 +76,10 @@ def lot_views(lots: list[PointsLot]) -> list[LotView]:
 def sweep_expired(account: PointsAccount, today: date, zone: str, locale: str = "en_GB") -> int:
     """Write an expiry entry for every day whose points ran out; returns the points expired."""
     expired_by_day: dict[date, list[PointsLot]] = defaultdict(list)
-    for lot in db.session.scalars(
-        select(PointsLot).where(PointsLot.account_id == account.id, PointsLot.remaining > 0,
-                                PointsLot.expires_on < today)
-    ):
-        expired_by_day[lot.expires_on].append(lot)
+    for lot in open_lots(account):
+        if lot.expires_on is not None and lot.expires_on < today:
+            _lots_with_ids([lot])
+            expired_by_day[lot.expires_on].append(lot)
     total = 0
     for day in sorted(expired_by_day):
         lots = expired_by_day[day]
@@ -60,7 +90,7 @@ def sweep_expired(account: PointsAccount, today: date, zone: str, locale: str = 
                        description=say(locale, "{points} points expired (valid until {day})", points=points,
                                        day=format_date(day, format="short", locale=locale)))
         for lot in lots:
-            db.session.add(LotConsumption(entry_id=entry.id, lot_id=lot.id, points=lot.remaining))
+            db.session.add(LotConsumption(entry=entry, lot_id=lot.id, points=lot.remaining))
             lot.remaining = 0
         account.balance -= points
         total += points
@@ -93,8 +123,10 @@ def credit(account: PointsAccount, *, points: int, kind: str, description: str, 
     debt_paid, left = plan_credit(points, account.debt)
     entry = _entry(account, at=at, kind=kind, points=points, description=description,
                    expires_on=expires_on, **source)
-    db.session.add(PointsLot(account_id=account.id, entry_id=entry.id, sale_id=source.get("sale_id"),
-                             points=points, remaining=left, earned_on=earned_on, expires_on=expires_on))
+    lot = PointsLot(account_id=account.id, entry=entry, sale_id=source.get("sale_id"), points=points,
+                    remaining=left, earned_on=earned_on, expires_on=expires_on)
+    db.session.add(lot)
+    _remember_lot(account, lot)
     account.debt -= debt_paid
     account.balance += points
     return entry
@@ -104,14 +136,14 @@ def debit(account: PointsAccount, *, points: int, kind: str, description: str, a
           allow_debt: bool, preferred_lot_ids: tuple[int, ...] = (), **source) -> LedgerEntry:
     """Take points from the lots that expire soonest (or the preferred ones first); what the lots cannot
     cover becomes debt when allowed (refunds), else the caller must have checked the balance."""
-    lots = {lot.id: lot for lot in open_lots(account)}
+    lots = {lot.id: lot for lot in _lots_with_ids(open_lots(account))}
     plan = plan_debit(lot_views(list(lots.values())), points, today, preferred_lot_ids)
     if plan.shortfall and not allow_debt:
         raise ValueError("debit beyond the live lots without allow_debt")
     entry = _entry(account, at=at, kind=kind, points=-points, description=description, **source)
     for lot_id, take in plan.takes:
         lots[lot_id].remaining -= take
-        db.session.add(LotConsumption(entry_id=entry.id, lot_id=lot_id, points=take))
+        db.session.add(LotConsumption(entry=entry, lot_id=lot_id, points=take))
     account.debt += plan.shortfall
     account.balance -= points
     return entry
@@ -145,8 +177,7 @@ def _entry(account: PointsAccount, *, at: datetime, kind: str, points: int, desc
            **fields) -> LedgerEntry:
     entry = LedgerEntry(account_id=account.id, at=at, kind=kind, points=points,
                         description=description[:250], **fields)
-    db.session.add(entry)
-    db.session.flush()  # the id is needed by the lot or consumption that points at it
+    db.session.add(entry)  # lots and consumptions point at it by relationship: one flush writes them all
     return entry
 
 

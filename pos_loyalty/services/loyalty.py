@@ -84,16 +84,20 @@ def adjust_points(actor: Actor, client_id: int, points: int, reason: str) -> Led
         ledger.sweep_expired(account, clock.today, clock.zone, clock.salon.locale)
         source = {"rule_version": terms.version, "salon_id": actor.salon_id, "staff": actor.name}
         if points > 0:
-            return ledger.credit(account, points=points, kind="adjust", description=reason, at=clock.now,
-                                 earned_on=clock.today, expires_on=expiry_date(clock.today, terms.validity_months),
-                                 **source)
+            entry = ledger.credit(account, points=points, kind="adjust", description=reason, at=clock.now,
+                                  earned_on=clock.today, expires_on=expiry_date(clock.today, terms.validity_months),
+                                  **source)
+            db.session.flush()  # the answer shows the entry's id
+            return entry
         available = account.balance - account.held
         if -points > available:
             raise Conflict(f"Only {max(available, 0)} points can be removed: the balance is {account.balance}"
                            f" with {account.held} held by rewards on open sales.",
                            code="insufficient_points", details={"available": available})
-        return ledger.debit(account, points=-points, kind="adjust", description=reason, at=clock.now,
-                            today=clock.today, allow_debt=False, **source)
+        entry = ledger.debit(account, points=-points, kind="adjust", description=reason, at=clock.now,
+                             today=clock.today, allow_debt=False, **source)
+        db.session.flush()
+        return entry
 
 
 def rewards_obtained(client_id: int) -> list[dict]:

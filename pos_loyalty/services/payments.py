@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from pos_loyalty.core.errors import Conflict, Invalid
 from pos_loyalty.core.lots import expiry_date
-from pos_loyalty.core.quote import REFERRER
+from pos_loyalty.core.quote import REFERRER, Quote
 from pos_loyalty.core.wording import say
 from pos_loyalty.extensions import db
 from pos_loyalty.hookspecs import SaleEvent
-from pos_loyalty.models import Client, Payment, RewardGrant, Sale
+from pos_loyalty.models import Client, Payment, RewardGrant, Sale, Till
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import ledger
 from pos_loyalty.services.actor import Actor
@@ -46,11 +46,15 @@ def take_payment(actor: Actor, sale_id: int, amount: Decimal, method: str) -> Pa
                           details={"amount": [f"At most {due}."]})
         if amount == 0 and due > 0:
             raise Invalid("A payment must be more than 0.", code="zero_payment", details={"amount": ["Must be > 0."]})
+        settling = amount >= due
+        # Read before the first write (see settle); the quote does not depend on the payments.
+        quote = quote_open_sale(sale, money, clock) if settling and sale.client_id else None
+        db.session.get(Till, sale.till_id)  # the receipt and the answer read it too
         sale.payments.append(Payment(sale_id=sale.id, amount=min(amount, due), tendered=amount, method=method,
                                      at=clock.now))
-        db.session.flush()
-        if amount >= due:
-            settle(sale, clock, actor, accounts)
+        if settling:
+            settle(sale, clock, actor, accounts, quote)
+        db.session.flush()  # once, after every write: the answer shows the ids
         balance = accounts[sale.client_id].balance if sale.client_id else None
         return PaymentResult(sale=sale, status=sale.status, points_earned=sale.points_earned,
                              points_redeemed=sale.points_redeemed, balance=balance, change=amount - min(amount, due)
@@ -64,14 +68,21 @@ def _lock_and_sweep(sale: Sale, clock: SalonTime) -> dict:
     client = db.session.get(Client, sale.client_id)
     ids = [client.id] + ([client.referrer_id] if client.referrer_id and client.first_paid_sale_id is None else [])
     accounts = ledger.lock_accounts(ids)
+    for account_id in ids[1:]:  # the referrer's points are swept before its bonus is added
+        ledger.sweep_expired(accounts[account_id], clock.today, clock.zone, clock.salon.locale)
     if ledger.sweep_expired(accounts[client.id], clock.today, clock.zone, clock.salon.locale):
         db.session.refresh(sale)  # holds may have been released
     return accounts
 
 
-def settle(sale: Sale, clock: SalonTime, actor: Actor, accounts: dict) -> None:
-    """Deduct the held rewards and credit the points; `accounts` were locked and swept by the caller."""
+def settle(sale: Sale, clock: SalonTime, actor: Actor, accounts: dict, quote: Quote | None = None) -> None:
+    """Deduct the held rewards and credit the points; `accounts` were locked and swept by the caller.
+
+    Every read comes before the first write (the caller may pass the quote it computed before writing),
+    so the session writes everything in one flush at the end instead of one per query."""
     terms = current_terms()
+    if sale.client_id is not None and quote is None:
+        quote = quote_open_sale(sale, sale_money(sale), clock)
     sale.status, sale.paid_at, sale.closed_at, sale.program_version = "paid", clock.now, clock.now, terms.version
     if sale.client_id is None:
         _announce(sale)
@@ -98,16 +109,14 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor, accounts: dict) -> None:
                                  at=clock.now, today=clock.today,
                                  allow_debt=False, reward_id=redemption.reward_id, **source)
         account.held -= redemption.points_cost
-        redemption.status, redemption.entry_id = "deducted", entry.id
+        redemption.status, redemption.entry = "deducted", entry
 
-    quote = quote_open_sale(sale, sale_money(sale), clock)
     referrer_id = client.referrer_id if awaiting_referral else None
     expires_on = expiry_date(clock.today, terms.validity_months)
     for earning in quote.earnings:
         target = accounts[referrer_id] if earning.beneficiary == REFERRER else account
         description = earning.description
         if earning.beneficiary == REFERRER:
-            ledger.sweep_expired(target, clock.today, clock.zone, clock.salon.locale)
             description = f"{earning.description}: {client.first_name} {client.last_name[:1]}."
         ledger.credit(target, points=earning.points, kind=earning.kind, description=description, at=clock.now,
                       earned_on=clock.today, expires_on=expires_on, **source)
@@ -119,7 +128,8 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor, accounts: dict) -> None:
 
 
 def _announce(sale: Sale) -> None:
-    event = SaleEvent(sale_id=sale.id, client_id=sale.client_id, salon_id=sale.salon_id,
+    event = SaleEvent(sale_id=sale.id, client_id=sale.client_id, salon_id=sale.salon_id, till_id=sale.till_id,
                       points_earned=sale.points_earned, points_redeemed=sale.points_redeemed)
     hook = runtime().plugins.hook
+    hook.sale_settling(event=event)
     after_commit(lambda: hook.sale_paid(event=event))

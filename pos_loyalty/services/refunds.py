@@ -87,7 +87,7 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
             for account in accounts.values():
                 ledger.release_excess_holds(account)
             balance = client_account.balance
-        event = SaleEvent(sale_id=sale.id, client_id=sale.client_id, salon_id=sale.salon_id,
+        event = SaleEvent(sale_id=sale.id, client_id=sale.client_id, salon_id=sale.salon_id, till_id=sale.till_id,
                           points_reversed=reversed_points, points_returned=returned)
         hook = runtime().plugins.hook
         after_commit(lambda: hook.sale_refunded(event=event))

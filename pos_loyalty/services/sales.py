@@ -136,7 +136,7 @@ def cancel_sale(actor: Actor, sale_id: int) -> Sale:
                 release_hold(account, redemption)
         sale.status = "cancelled"
         sale.closed_at = runtime().now()
-        event = SaleEvent(sale_id=sale.id, client_id=sale.client_id, salon_id=sale.salon_id)
+        event = SaleEvent(sale_id=sale.id, client_id=sale.client_id, salon_id=sale.salon_id, till_id=sale.till_id)
         hook = runtime().plugins.hook
         after_commit(lambda: hook.sale_cancelled(event=event))
         return sale
