@@ -59,7 +59,7 @@ def test_styles_reach_the_paper():
     assert decoded.line_with("Salon Étoile").double and decoded.line_with("Salon Étoile").bold
     assert decoded.line_with("147,80 €").double  # "À payer" on 80 mm
     assert decoded.line_with("Nouveau solde").bold and not decoded.line_with("Balayage").bold
-    assert decoded.line_with("Points gagnés").underline
+    assert decoded.line_with("Points gagnés").underline and decoded.line_with("Points utilisés").underline
 
 
 def test_cut_where_the_model_has_a_cutter():
