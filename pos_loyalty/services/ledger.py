@@ -30,7 +30,20 @@ def lock_accounts(client_ids: list[int]) -> dict[int, PointsAccount]:
     if cache is not None:
         locked = cache.setdefault("locked_accounts", set())
         locked.update(account.id for account in accounts)
+        cache.setdefault("accounts_by_client", {}).update({account.client_id: account for account in accounts})
     return {account.client_id: account for account in accounts}
+
+
+def account_of(client_id: int) -> PointsAccount | None:
+    """The client's account: the one this use case locked, else read (without a lock)."""
+    locked = (use_case_cache() or {}).get("accounts_by_client", {})
+    if client_id in locked:
+        return locked[client_id]
+    return db.session.scalars(select(PointsAccount).where(PointsAccount.client_id == client_id)).first()
+
+
+def _is_locked(account: PointsAccount) -> bool:
+    return account.id in (use_case_cache() or {}).get("locked_accounts", ())
 
 
 def lock_account(client_id: int) -> PointsAccount:
@@ -40,10 +53,9 @@ def lock_account(client_id: int) -> PointsAccount:
 def open_lots(account: PointsAccount) -> list[PointsLot]:
     """The account's lots with points left. While this use case holds the account's lock nobody else can
     change them, so they are read once and then kept up to date by credit() (debits change them in place)."""
-    cache = use_case_cache()
-    if cache is None or account.id not in cache.get("locked_accounts", ()):
+    if not _is_locked(account):
         return _select_open_lots(account)
-    lots_by_account = cache.setdefault("open_lots", {})
+    lots_by_account = use_case_cache().setdefault("open_lots", {})
     if account.id not in lots_by_account:
         lots_by_account[account.id] = _select_open_lots(account)
     return [lot for lot in lots_by_account[account.id] if lot.remaining > 0]
@@ -183,6 +195,8 @@ def _entry(account: PointsAccount, *, at: datetime, kind: str, points: int, desc
 
 def live_balance(account: PointsAccount, today: date) -> int:
     """The balance as of today without writing: points past expiry but not yet swept are left out."""
+    if _is_locked(account):  # its open lots are in memory already
+        return account.balance - sum(lot.remaining for lot in open_lots(account) if is_expired(lot.expires_on, today))
     stale = db.session.scalars(
         select(PointsLot.remaining).where(PointsLot.account_id == account.id, PointsLot.remaining > 0,
                                           PointsLot.expires_on < today)

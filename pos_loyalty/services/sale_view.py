@@ -14,7 +14,7 @@ from pos_loyalty.core.pricing import DiscountClaim, PricedLine, SalePricing, pri
 from pos_loyalty.core.quote import ClientFacts, EarningContext, Quote, quote_sale
 from pos_loyalty.core.rewards import RewardTerms, reward_claim
 from pos_loyalty.extensions import db
-from pos_loyalty.models import Client, LedgerEntry, PointsAccount, Sale
+from pos_loyalty.models import Client, LedgerEntry, Sale
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import ledger
 from pos_loyalty.services.context import SalonTime, active_rules, current_terms, money_formatter
@@ -88,9 +88,7 @@ def quote_open_sale(sale: Sale, money: SaleMoney, clock: SalonTime) -> Quote:
 
 
 def sale_quote(sale: Sale, money: SaleMoney, clock: SalonTime) -> SaleQuote:
-    account = None
-    if sale.client_id:
-        account = db.session.scalars(select(PointsAccount).where(PointsAccount.client_id == sale.client_id)).first()
+    account = ledger.account_of(sale.client_id) if sale.client_id else None
     if sale.status == "open":
         quote = quote_open_sale(sale, money, clock)
         to_redeem = sum(r.points_cost for r in sale.redemptions if r.status == "held")
