@@ -6,7 +6,7 @@ through the year, so every ledger entry, lot, expiry and balance is what the pro
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select

@@ -6,7 +6,6 @@ import os
 import socket
 import threading
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 

@@ -75,7 +75,7 @@ def test_lines_change_while_open_and_unpaid(api):
     sale = api.ok("POST", "/sales", {"lines": [{"code": "CUT", "quantity": 1}]})
     grown = api.ok("POST", f"/sales/{sale['id']}/lines", {"code": "GLOSS", "quantity": 1})
     again = api.ok("POST", f"/sales/{sale['id']}/lines", {"code": "CUT", "quantity": 1})
-    assert [(l["code"], l["quantity"]) for l in again["lines"]] == [("CUT", 2), ("GLOSS", 1)] and grown["total"] == "70.00"
+    assert [(line["code"], line["quantity"]) for line in again["lines"]] == [("CUT", 2), ("GLOSS", 1)] and grown["total"] == "70.00"
     shrunk = api.ok("DELETE", f"/sales/{sale['id']}/lines/1")
     assert shrunk["total"] == "80.00"
     code, body = api.call("DELETE", f"/sales/{sale['id']}/lines/0")

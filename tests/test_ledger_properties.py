@@ -118,13 +118,13 @@ class LedgerMachine(RuleBasedStateMachine):
                                            .where(LedgerEntry.account_id == account.id))
             lots = db.session.scalars(select(PointsLot).where(PointsLot.account_id == account.id)).all()
             today = self.clock().date()
-            live = sum(l.remaining for l in lots if l.expires_on is None or l.expires_on >= today)
+            live = sum(lot.remaining for lot in lots if lot.expires_on is None or lot.expires_on >= today)
             held = db.session.scalar(select(func.coalesce(func.sum(Redemption.points_cost), 0)).where(
                 Redemption.account_id == account.id, Redemption.status == "held"))
             assert summary.summary.balance == account.balance == ledger_sum
             assert account.balance == live - account.debt
             assert account.debt >= 0 and (account.debt == 0 or live == 0)
-            assert all(0 <= l.remaining <= l.points for l in lots)
+            assert all(0 <= lot.remaining <= lot.points for lot in lots)
             assert account.held == held
             assert held <= max(account.balance, 0)
         db.session.rollback()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from pos_loyalty.printing.transports import PrinterConfigError, parse_printer_url
 from pos_loyalty.services import tills as till_service

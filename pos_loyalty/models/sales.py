@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos_loyalty.extensions import db
 from pos_loyalty.models.types import Money, UTCDateTime
+
+if TYPE_CHECKING:
+    from pos_loyalty.models.clients import LedgerEntry
 
 
 class Sale(db.Model):

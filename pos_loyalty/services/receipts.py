@@ -35,8 +35,8 @@ def receipt_data(sale_id: int) -> ReceiptData:
         till=till.name or till.code, sale_id=sale.id,
         at=(sale.paid_at or sale.created_at).astimezone(clock.local.tzinfo),
         locale=salon.locale, currency=current_terms().currency,
-        lines=tuple(ReceiptLine(l.code, l.name, l.quantity, l.unit_price, l.unit_price * l.quantity)
-                    for l in sale.lines),
+        lines=tuple(ReceiptLine(line.code, line.name, line.quantity, line.unit_price, line.unit_price * line.quantity)
+                    for line in sale.lines),
         discounts=tuple(ReceiptDiscount(label, amount) for label, amount, _ in money.discounts),
         total=money.pricing.total, discount=money.pricing.discount, to_pay=money.pricing.to_pay,
         payments=tuple(ReceiptPayment(p.method, p.tendered) for p in sale.payments),

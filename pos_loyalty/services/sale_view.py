@@ -44,7 +44,7 @@ class SaleQuote:
 
 
 def priced_lines(sale: Sale) -> tuple[PricedLine, ...]:
-    return tuple(PricedLine(l.code, l.name, l.kind, l.category, l.quantity, l.unit_price) for l in sale.lines)
+    return tuple(PricedLine(line.code, line.name, line.kind, line.category, line.quantity, line.unit_price) for line in sale.lines)
 
 
 def sale_money(sale: Sale) -> SaleMoney:
@@ -120,8 +120,8 @@ def describe_sale(sale: Sale, clock: SalonTime) -> dict:
         "client_id": sale.client_id,
         "till": till.code if till else None,
         "status": sale.status,
-        "lines": [{"position": l.position, "code": l.code, "name": l.name, "kind": l.kind, "category": l.category, "quantity": l.quantity,
-                   "unit_price": l.unit_price, "amount": l.unit_price * l.quantity} for l in sale.lines],
+        "lines": [{"position": line.position, "code": line.code, "name": line.name, "kind": line.kind, "category": line.category, "quantity": line.quantity,
+                   "unit_price": line.unit_price, "amount": line.unit_price * line.quantity} for line in sale.lines],
         "discount_code": sale.discount_code,
         "discount_amount": sale.code_discount,
         "total": money.pricing.total,

@@ -162,7 +162,7 @@ def add_line(actor: Actor, sale_id: int, line: dict) -> Sale:
                 existing.quantity = min(existing.quantity + line["quantity"], 999)
                 return sale
         built = build_lines(actor.salon_id, [line])[0]
-        built.position = max((l.position for l in sale.lines), default=-1) + 1
+        built.position = max((line.position for line in sale.lines), default=-1) + 1
         sale.lines.append(built)
         db.session.flush()
         return sale
@@ -171,7 +171,7 @@ def add_line(actor: Actor, sale_id: int, line: dict) -> Sale:
 def remove_line(actor: Actor, sale_id: int, position: int) -> Sale:
     with transaction():
         sale = _sale_with_lines_to_change(sale_id)
-        line = next((l for l in sale.lines if l.position == position), None)
+        line = next((candidate for candidate in sale.lines if candidate.position == position), None)
         if line is None:
             raise NotFound(f"Sale {sale.id} has no line {position}.", code="line_not_found")
         if len(sale.lines) == 1:
