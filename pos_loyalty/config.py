@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 ENVIRONMENT_KEYS = {
     "POS_LOYALTY_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
@@ -29,6 +30,10 @@ def default_config(instance_path: str) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # The panel's session: here, not setdefault() in the panel, since Flask has defaults for these keys.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     }
 
 

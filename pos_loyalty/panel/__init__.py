@@ -5,7 +5,6 @@ form (Flask-WTF), French, English and Italian (Flask-Babel).
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 from flask import Flask, request, session
 from flask_babel import Babel
@@ -31,9 +30,6 @@ def init_panel(app: Flask) -> None:
     from pos_loyalty.panel import auth, checkout, display, manage
     from pos_loyalty.panel.context import register_template_helpers
 
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=12))
     app.config.setdefault("PANEL_IDLE_MINUTES", 5)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a till stays open all day; the session bounds it
     csrf.init_app(app)
