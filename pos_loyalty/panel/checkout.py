@@ -85,7 +85,8 @@ def render_checkout(new_client: dict | None = None, focus: str | None = None):
         focus = "client-search" if client_id is None and sale is None else "catalogue-filter"
     return render_template("checkout.html", sale=sale, client=client_panel(client_id, sale), groups=groups,
                            program_enabled=current_terms().enabled, new_client=new_client, focus=focus,
-                           amount_due=plain_amount(sale["due"], salon_locale()) if sale else "")
+                           amount_due=plain_amount(sale["due"], salon_locale()) if sale else "",
+                           refused_amount=session.pop("refused_amount", None))
 
 
 @bp.route("/")
@@ -222,6 +223,7 @@ def pay():
         amount = parse_amount(typed, salon_locale(), current_terms().currency)
     except AmountError as error:
         flash(amount_refusal(error.reason, typed), "error")
+        session["refused_amount"] = typed[:40]  # shown again in the field, marked, to be corrected
         return None
     result = payments.take_payment(actor, screen.sale_id, amount, request.form.get("method", "card"))
     if result.status == "paid":
