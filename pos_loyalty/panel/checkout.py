@@ -155,7 +155,10 @@ def attach(client_id: int | None) -> None:
 @staff_required()
 @back_to_checkout
 def attach_client():
-    attach(int(request.form["client_id"]) if request.form.get("client_id", "").isdigit() else None)
+    client_id = int(request.form["client_id"]) if request.form.get("client_id", "").isdigit() else None
+    if client_id is None:
+        focus_next("client-search")  # "change client": the search is the next step
+    attach(client_id)
 
 
 @bp.route("/panel/lines", methods=["POST"])

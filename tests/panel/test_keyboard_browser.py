@@ -71,23 +71,27 @@ def test_search_pick_add_reward_amount_and_pay_with_the_keyboard_alone(live_serv
     expect(search).to_be_focused()
 
 
-def test_cash_change_with_the_keyboard_alone(live_server, context, salon):
-    """Tab from the amount reaches the cash button; the change is shown."""
+def test_enter_picks_the_only_client_found_and_tab_reaches_cash(live_server, context, salon):
     page = context.new_page()
     keyboard = page.keyboard
     page.goto(live_server + "/login")
     keyboard.type("1234")
     keyboard.press("Enter")
     expect(page.get_by_role("searchbox", name="Trouver un client")).to_be_focused()
-    keyboard.press("Tab")  # no client for this sale: on to the catalogue ("New client" first)
-    expect(page.get_by_text("Nouveau client")).to_be_focused()
-    keyboard.press("Tab")
+    keyboard.type("dupré")
+    expect(page.get_by_role("button", name=re.compile("Hélène Dupré"))).to_be_visible()
+    keyboard.press("Enter")  # one client found: Enter picks her
+    expect(page.get_by_test_id("attached-client")).to_contain_text("Hélène Dupré")
+    expect(page.get_by_role("searchbox", name="Chercher une prestation")).to_be_focused()
     keyboard.type("sham")
     keyboard.press("Enter")
     expect(page.get_by_test_id("due")).to_have_text("15,00 €")
     keyboard.press("Tab")
     keyboard.press("Enter")
-    keyboard.press("Tab")
+    expect(page.get_by_role("heading", name=re.compile(r"Vente n° \d+"))).to_be_focused()
+    for name in ("Retirer Shampooing", re.compile("10 € offerts")):
+        keyboard.press("Tab")
+        expect(page.get_by_role("button", name=name)).to_be_focused()
     keyboard.press("Tab")
     amount = page.get_by_label("Montant reçu")
     expect(amount).to_be_focused()
@@ -97,3 +101,24 @@ def test_cash_change_with_the_keyboard_alone(live_server, context, salon):
     expect(page.get_by_role("button", name="Espèces")).to_be_focused()
     keyboard.press("Enter")
     expect(page.locator(".change")).to_contain_text("5,00 €")
+    expect(page.get_by_role("button", name="Nouvelle vente")).to_be_focused()
+
+
+def test_change_client_puts_the_keyboard_back_in_the_search(live_server, context, salon):
+    page = context.new_page()
+    keyboard = page.keyboard
+    page.goto(live_server + "/login")
+    keyboard.type("1234")
+    keyboard.press("Enter")
+    expect(page.get_by_role("searchbox", name="Trouver un client")).to_be_focused()
+    keyboard.type("dupré")
+    expect(page.get_by_role("button", name=re.compile("Hélène Dupré"))).to_be_visible()
+    keyboard.press("ArrowDown")
+    expect(page.get_by_role("button", name=re.compile("Hélène Dupré"))).to_be_focused()
+    keyboard.press("Enter")
+    expect(page.get_by_test_id("attached-client")).to_be_visible()
+    keyboard.press("Shift+Tab")
+    expect(page.get_by_role("button", name="Changer de client")).to_be_focused()
+    keyboard.press("Enter")
+    expect(page.get_by_test_id("attached-client")).to_have_count(0)
+    expect(page.get_by_role("searchbox", name="Trouver un client")).to_be_focused()

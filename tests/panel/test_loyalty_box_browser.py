@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from salon_setup import sell
+from salon_setup import sell, set_program
 
 from .steps import fits_the_screen, log_in
 
@@ -88,3 +88,14 @@ def test_the_loyalty_box_in_english_and_italian(live_server, context, salon, api
     expect(page.get_by_test_id("history")).to_contain_text("Premio usato")
     expect(page.get_by_test_id("obtained")).to_contain_text("da usare")
     expect(page.get_by_test_id("expiring")).to_contain_text("100 punti il 22 nov. 2027")  # the salon's French dates
+
+
+def test_the_loyalty_box_hides_the_points_while_the_programme_is_off(live_server, context, salon, api):
+    set_program(api, enabled=False)
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server}/panel/clients/{salon['client']['id']}")
+    expect(page.get_by_text("Le programme de fidélité est désactivé.")).to_be_visible()
+    expect(page.get_by_test_id("referral-code")).to_have_text("HELENE-DUPRE")
+    expect(page.get_by_test_id("box-balance")).to_have_count(0)
+    expect(page.get_by_test_id("history")).to_have_count(0)

@@ -32,13 +32,15 @@
     if (search) {
       const results = document.getElementById(search.dataset.results);
       let latest = 0;
-      search.addEventListener("input", debounce(function () {
+      const find = function () {
         const ticket = ++latest, query = search.value;
         fetch(search.dataset.searchUrl + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
           .then(r => r.text()).then(html => {
             if (ticket === latest) { results.innerHTML = html; results.dataset.query = query; }
           });
-      }, 150));
+      };
+      search.addEventListener("input", debounce(find, 150));
+      if (search.value.trim()) find();  // typed before this script ran (a slow till) or restored by the browser
       search.addEventListener("keydown", function (event) {
         const found = results.querySelectorAll("button.result");
         const current = results.dataset.query === search.value;
@@ -64,7 +66,7 @@
     const filter = document.getElementById("catalogue-filter");
     if (filter) {
       const shown = () => Array.from(document.querySelectorAll(".tile-form")).filter(form => !form.hidden);
-      filter.addEventListener("input", function () {
+      const narrow = function () {
         const needle = filter.value.trim().toLowerCase();
         document.querySelectorAll(".tile-form").forEach(form => {
           form.hidden = needle && !form.dataset.name.includes(needle);
@@ -73,7 +75,9 @@
           const heading = tiles.previousElementSibling;
           if (heading) heading.hidden = !tiles.querySelector(".tile-form:not([hidden])");
         });
-      });
+      };
+      filter.addEventListener("input", narrow);
+      if (filter.value.trim()) narrow();
       filter.addEventListener("keydown", function (event) {
         if (event.key === "Enter" && filter.value.trim()) {
           const forms = shown();
