@@ -225,7 +225,7 @@ def pay():
     try:
         amount = parse_amount(typed, salon_locale(), current_terms().currency)
     except AmountError as error:
-        flash(amount_refusal(error.reason, typed), "error")
+        flash(amount_refusal(error.reason, typed[:40]), "error")
         session["refused_amount"] = typed[:40]  # shown again in the field, marked, to be corrected
         return None
     result = payments.take_payment(actor, screen.sale_id, amount, request.form.get("method", "card"))
