@@ -58,7 +58,7 @@ def test_cashier_walk_with_client_display(live_server, context, salon, shoot):
     expect(till.get_by_test_id("receipt-preview")).to_be_visible()
     till.wait_for_function("() => { const img = document.querySelector('[data-testid=receipt-preview]');"
                            " return img.complete && img.naturalWidth > 300; }")
-    till.get_by_text("Ticket (text)").click()
+    till.get_by_text("Ticket en texte").click()
     expect(till.get_by_test_id("receipt")).to_contain_text("Hélène Dupré")
     expect(till.get_by_test_id("receipt")).to_contain_text("245 points")
     expect(display.locator("body")).to_contain_text("Merci ! Nouveau solde : 245 points")
