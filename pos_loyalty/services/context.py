@@ -14,6 +14,7 @@ from pos_loyalty.core.program import EarningRule, ProgramTerms
 from pos_loyalty.extensions import db
 from pos_loyalty.models import EarningRuleRow, ProgramVersion, Salon
 from pos_loyalty.runtime import runtime
+from pos_loyalty.services.transaction import use_case_cache
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,28 @@ def current_terms() -> ProgramTerms:
     return terms_of(current_program())
 
 
+# Every change to a rule makes a new program version (services/program.py), so the rules in force under a
+# version never change: they are read once per process and version. Keyed by database too (tests, backups).
+_rules_by_version: dict[tuple[str, int], tuple[EarningRule, ...]] = {}
+
+
 def active_rules() -> tuple[EarningRule, ...]:
-    rows = db.session.scalars(
-        select(EarningRuleRow).where(EarningRuleRow.active.is_(True), EarningRuleRow.deleted_at.is_(None))
-        .order_by(EarningRuleRow.id)
-    )
-    return tuple(EarningRule(id=row.id, kind=row.kind, params=dict(row.params)) for row in rows)
+    version = current_program().version
+    key = (str(db.engine.url), version)
+    rules = _rules_by_version.get(key)
+    uncommitted = (use_case_cache() or {}).get("uncommitted_program_version") == version
+    if rules is None or uncommitted:
+        rows = db.session.scalars(
+            select(EarningRuleRow).where(EarningRuleRow.active.is_(True), EarningRuleRow.deleted_at.is_(None))
+            .order_by(EarningRuleRow.id)
+        )
+        rules = tuple(EarningRule(id=row.id, kind=row.kind, params=dict(row.params)) for row in rows)
+        if uncommitted:
+            return rules
+        if len(_rules_by_version) > 1000:  # versions only grow: drop the old ones now and then
+            _rules_by_version.clear()
+        _rules_by_version[key] = rules
+    return rules
 
 
 def money_formatter(currency: str, locale: str):

@@ -11,7 +11,7 @@ from pos_loyalty.models import CatalogueItem, EarningRuleRow, ProgramVersion, Re
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.context import current_program
-from pos_loyalty.services.transaction import transaction
+from pos_loyalty.services.transaction import transaction, use_case_cache
 
 PROGRAM_FIELDS = ("enabled", "currency", "points_per_unit", "rounding", "validity_months", "products_earn",
                   "discounted_sales_earn", "subscribers_earn", "referrer_bonus", "welcome_bonus", "allow_stacking")
@@ -45,6 +45,9 @@ def new_version(change: str, actor_name: str, **settings) -> ProgramVersion:
     db.session.add(version)
     db.session.flush()
     db.session.info["program_version"] = version.version
+    cache = use_case_cache()
+    if cache is not None:  # not final until committed: context.active_rules() must not remember it
+        cache["uncommitted_program_version"] = version.version
     return version
 
 

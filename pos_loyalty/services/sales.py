@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from pos_loyalty.core.errors import Conflict, Invalid, NotFound
 from pos_loyalty.extensions import db
@@ -20,9 +21,12 @@ MAX_LINES = 200
 
 def get_sale(sale_id: int, *, lock: bool = False) -> Sale:
     query = select(Sale).where(Sale.id == sale_id)
-    if lock:  # the row as it is once locked, even if this session read it before
-        query = query.with_for_update().execution_options(populate_existing=True)
-    sale = db.session.scalars(query).first()
+    if lock:
+        # The row as it is once locked, even if this session read it before; with its lines, rewards and
+        # payments in the same round trip (a locked sale is always about to be priced).
+        query = (query.options(joinedload(Sale.lines), joinedload(Sale.redemptions), joinedload(Sale.payments))
+                 .with_for_update(of=Sale).execution_options(populate_existing=True))
+    sale = db.session.scalars(query).unique().first()
     if sale is None:
         raise NotFound(f"Sale {sale_id} does not exist.", code="sale_not_found")
     return sale
