@@ -75,6 +75,7 @@ def test_enter_picks_the_only_client_found_and_tab_reaches_cash(live_server, con
     page = context.new_page()
     keyboard = page.keyboard
     page.goto(live_server + "/login")
+    expect(page.get_by_label("Code")).to_be_focused()  # the caret is in the PIN field before typing
     keyboard.type("1234")
     keyboard.press("Enter")
     expect(page.get_by_role("searchbox", name="Trouver un client")).to_be_focused()
@@ -108,6 +109,7 @@ def test_change_client_puts_the_keyboard_back_in_the_search(live_server, context
     page = context.new_page()
     keyboard = page.keyboard
     page.goto(live_server + "/login")
+    expect(page.get_by_label("Code")).to_be_focused()  # the caret is in the PIN field before typing
     keyboard.type("1234")
     keyboard.press("Enter")
     expect(page.get_by_role("searchbox", name="Trouver un client")).to_be_focused()
