@@ -117,11 +117,20 @@ def set_up_salon(app) -> dict:
     return {"till": lines[-3], "manager": lines[-1]}
 
 
-def checkout_steps(base: str, token: str, client_ids: list[int], reward_id: int, rounds: int) -> dict:
+WARMUP_ROUNDS = 10  # a server's first requests fill its caches: not what a till sees all day
+
+
+def checkout_steps(base: str, token: str, client_ids: list[int], reward_id: int, rounds: int,
+                   floor_url: str) -> dict:
+    """Each checkout step over HTTP; after each round, one request to the framework floor, so that the
+    floor and the steps share whatever else the machine is doing and their ratio stays fair."""
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
-    steps = {name: [] for name in ("create sale", "quote", "redeem", "pay")}
-    for number in range(rounds):
+    floor_session = requests.Session()
+    steps = {name: [] for name in ("create sale", "quote", "redeem", "pay", "floor")}
+    for number in range(-WARMUP_ROUNDS, rounds):
+        if number == 0:
+            steps = {name: [] for name in steps}
         client_id = client_ids[number % len(client_ids)]
         sale = timed(steps["create sale"], lambda: session.post(base + "/api/v1/sales", json={
             "client_id": client_id, "lines": [{"code": "CF", "quantity": 1}, {"code": "SHAMP", "quantity": 1}]})).json()
@@ -132,21 +141,13 @@ def checkout_steps(base: str, token: str, client_ids: list[int], reward_id: int,
         paid = timed(steps["pay"], lambda: session.post(f"{base}/api/v1/sales/{sale['id']}/payments",
                                                         json={"amount": due, "method": "card"}))
         assert paid.status_code == 201, paid.text
+        timed(steps["floor"], lambda: floor_session.post(floor_url + "/insert"))
     return {name: summary(samples) for name, samples in steps.items()}
 
 
 def summary(samples: list[float]) -> dict:
     return {"median_ms": round(statistics.median(samples), 2), "p99_ms": round(percentile(samples, 0.99), 2),
             "n": len(samples)}
-
-
-def floor_figures(url: str, rounds: int) -> dict:
-    server = Server(floor_app(url))
-    session, samples = requests.Session(), []
-    for _ in range(rounds):
-        timed(samples, lambda: session.post(server.url + "/insert"))
-    server.close()
-    return summary(samples)
 
 
 def panel_walk(base: str, rounds: int) -> dict:
@@ -227,6 +228,11 @@ def bulk_history(app, clients: int, entries: int) -> tuple[int, int, float]:
             db.session.execute(insert(PointsLot), lots)
             db.session.commit()
         if db.engine.dialect.name == "postgresql":
+            # Rows were given their ids: move the sequences past them, or the tills' next inserts collide.
+            for table in ("clients", "points_accounts", "ledger_entries"):
+                db.session.execute(db.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                           f"(SELECT max(id) FROM {table}))"))
+            db.session.commit()
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.exec_driver_sql("ANALYZE")
         else:
@@ -272,30 +278,38 @@ def recalculation(app, clients: int, sales_per_client: int) -> dict:
     from sqlalchemy import func, insert, select
 
     from pos_loyalty.extensions import db
-    from pos_loyalty.models import LedgerEntry, LotConsumption, PointsLot, Sale, SaleLine, Till
+    from pos_loyalty.models import CatalogueItem, LedgerEntry, LotConsumption, PointsLot, Sale, SaleLine, Till
     from pos_loyalty.services.recalculation import recalculate
 
     tables = (LedgerEntry, PointsLot, LotConsumption)
+    rng = random.Random(7)
     with app.app_context():
         till = db.session.scalars(select(Till).limit(1)).one()
+        catalogue = db.session.scalars(select(CatalogueItem).order_by(CatalogueItem.id)).all()
         first_client = db.session.scalar(select(func.min(Sale.client_id))) or 1
-        paid_at = datetime.now(UTC) - timedelta(days=30)
+        now = datetime.now(UTC)
         sale_id = (db.session.scalar(select(func.max(Sale.id))) or 0) + 1
         sales, lines = [], []
+        # A year of imported history: baskets of 1 to 3 items from the salon's catalogue, any day and hour
+        # of the last 13 months (the oldest points expire at once, as they would have).
         for n in range(clients * sales_per_client):
+            paid_at = now - timedelta(days=rng.randrange(395), minutes=rng.randrange(9 * 60))
             sales.append({"id": sale_id + n, "salon_id": till.salon_id, "till_id": till.id,
                           "client_id": first_client + n % clients, "status": "paid", "code_discount": Decimal(0),
                           "created_at": paid_at, "paid_at": paid_at, "points_earned": 0, "points_redeemed": 0,
                           "created_by": "import"})
-            lines.append({"sale_id": sale_id + n, "position": 0, "code": "CF", "name": "Coupe femme",
-                          "kind": "service", "category": "cut", "quantity": 1, "unit_price": Decimal("42.00")})
+            for position, item in enumerate(rng.sample(catalogue, rng.randint(1, 3))):
+                lines.append({"sale_id": sale_id + n, "position": position, "code": item.code, "name": item.name,
+                              "kind": item.kind, "category": item.category, "quantity": rng.choice((1, 1, 1, 2)),
+                              "unit_price": item.price})
         db.session.execute(insert(Sale), sales)
         db.session.execute(insert(SaleLine), lines)
         db.session.commit()
+        since = min(sale["paid_at"] for sale in sales).date() - timedelta(days=1)
         before = {model: db.session.scalar(select(func.coalesce(func.max(model.id), 0))) for model in tables}
         gc.collect()  # each timing starts without the garbage of what ran before it
         started = time.perf_counter()
-        recalculate(paid_at.date() - timedelta(days=1))
+        recalculate(since)
         recalculated = time.perf_counter() - started
         count = len(sales)
         # The same rows again, with new ids (and the references between them moved along), raw.
@@ -350,26 +364,32 @@ def main() -> int:
         client_ids = [c.id for c in db.session.scalars(db.select(Client).limit(50))]
         reward_id = db.session.scalars(db.select(Reward).order_by(Reward.points_cost)).first().id
     server = Server(app)
-    results["floor"] = floor_figures(database_url(options.database, folder, "floor"), rounds)
-    results["demo_scale"] = checkout_steps(server.url, tokens["till"], client_ids, reward_id, rounds)
+    floor_server = Server(floor_app(database_url(options.database, folder, "floor")))
+    results["demo_scale"] = checkout_steps(server.url, tokens["till"], client_ids, reward_id, rounds, floor_server.url)
     results["panel_walk"] = panel_walk(server.url, max(rounds // 10, 5))
     first, last, seconds = bulk_history(app, big_clients, big_entries)
     results["history_load_s"] = round(seconds, 1)
-    results["large_scale"] = checkout_steps(server.url, tokens["till"], client_ids, reward_id, rounds)
+    results["large_scale"] = checkout_steps(server.url, tokens["till"], client_ids, reward_id, rounds,
+                                            floor_server.url)
     small_first, _, _ = bulk_history(app, 1, 10)
     heavy_first, _, _ = bulk_history(app, 1, 10_000)
     results["balance"] = balance_ratio(app, server.url, tokens["till"], small_first, heavy_first, rounds)
     results["memory"] = memory_ratio(app, small_first, heavy_first)
     results["recalculation"] = recalculation(app, 200 if options.quick else 2_000, 5)
     server.close()
+    floor_server.close()
     del first, last
     results["seconds"] = round(time.perf_counter() - started, 1)
 
-    floor_median = results["floor"]["median_ms"]
-    pay_ratio = round(results["large_scale"]["pay"]["median_ms"] / floor_median, 2)
-    results["pay_vs_floor"] = pay_ratio
+    # The floor was measured between the steps of each scale: each scale's pay is set against its own floor,
+    # and the goal takes the worse of the two.
+    results["floor"] = {scale: results[scale].pop("floor") for scale in ("demo_scale", "large_scale")}
+    pay_ratios = {scale: round(results[scale]["pay"]["median_ms"] / results["floor"][scale]["median_ms"], 2)
+                  for scale in ("demo_scale", "large_scale")}
+    results["pay_vs_floor"] = pay_ratios
+    pay_ratio = max(pay_ratios.values())
     goals = [
-        ("pay step / floor (≤ 3)", pay_ratio, pay_ratio <= 3),
+        ("pay step / floor, worse of both scales (≤ 3)", pay_ratio, pay_ratio <= 3),
         ("balance 10,000 / 10 entries (≤ 1.5)", results["balance"]["ratio"], results["balance"]["ratio"] <= 1.5),
         ("recalculation / raw insert (≥ 0.3)", results["recalculation"]["ratio"], results["recalculation"]["ratio"] >= 0.3),
         ("memory 10,000 / 10 entries (≤ 1.5)", results["memory"]["ratio"], results["memory"]["ratio"] <= 1.5),
@@ -379,12 +399,14 @@ def main() -> int:
     results["goals"] = [{"goal": g, "value": v, "verdict": verdict(ok)} for g, v, ok in goals]
 
     print(f"\npos_loyalty benchmarks on {options.database}{' (quick)' if options.quick else ''}")
-    print(f"framework floor (one insert over HTTP): median {floor_median} ms, p99 {results['floor']['p99_ms']} ms")
     for scale, label in (("demo_scale", "demo scale (50 clients)"),
                          ("large_scale", f"{big_clients:,} clients, {big_entries:,} ledger entries")):
-        print(f"checkout steps, {label}:")
+        floor = results["floor"][scale]
+        print(f"checkout steps, {label} (after {WARMUP_ROUNDS} warm-up rounds):")
         for name, figure in results[scale].items():
             print(f"  {name:<14} median {figure['median_ms']:>7} ms   p99 {figure['p99_ms']:>7} ms")
+        print(f"  framework floor (one insert over HTTP, between the steps): median {floor['median_ms']} ms, "
+              f"p99 {floor['p99_ms']} ms; pay / floor {pay_ratios[scale]}")
     print("panel walk (demo scale):")
     for name, figure in results["panel_walk"].items():
         print(f"  {name:<14} median {figure['median_ms']:>7} ms   p99 {figure['p99_ms']:>7} ms")
