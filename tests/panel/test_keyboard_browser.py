@@ -71,16 +71,22 @@ def test_search_pick_add_reward_amount_and_pay_with_the_keyboard_alone(live_serv
     expect(search).to_be_focused()
 
 
-def test_enter_picks_the_only_client_found_and_tab_reaches_cash(live_server, context, salon):
+def search_helene_by_keyboard(context, base):
+    """Log in by PIN and type a client's name, with the keyboard alone; her button is shown."""
     page = context.new_page()
-    keyboard = page.keyboard
-    page.goto(live_server + "/login")
+    page.goto(base + "/login")
     expect(page.get_by_label("Code")).to_be_focused()  # the caret is in the PIN field before typing
-    keyboard.type("1234")
-    keyboard.press("Enter")
+    page.keyboard.type("1234")
+    page.keyboard.press("Enter")
     expect(page.get_by_role("searchbox", name="Trouver un client")).to_be_focused()
-    keyboard.type("dupré")
+    page.keyboard.type("dupré")
     expect(page.get_by_role("button", name=re.compile("Hélène Dupré"))).to_be_visible()
+    return page
+
+
+def test_enter_picks_the_only_client_found_and_tab_reaches_cash(live_server, context, salon):
+    page = search_helene_by_keyboard(context, live_server)
+    keyboard = page.keyboard
     keyboard.press("Enter")  # one client found: Enter picks her
     expect(page.get_by_test_id("attached-client")).to_contain_text("Hélène Dupré")
     expect(page.get_by_role("searchbox", name="Chercher une prestation")).to_be_focused()
@@ -106,15 +112,8 @@ def test_enter_picks_the_only_client_found_and_tab_reaches_cash(live_server, con
 
 
 def test_change_client_puts_the_keyboard_back_in_the_search(live_server, context, salon):
-    page = context.new_page()
+    page = search_helene_by_keyboard(context, live_server)
     keyboard = page.keyboard
-    page.goto(live_server + "/login")
-    expect(page.get_by_label("Code")).to_be_focused()  # the caret is in the PIN field before typing
-    keyboard.type("1234")
-    keyboard.press("Enter")
-    expect(page.get_by_role("searchbox", name="Trouver un client")).to_be_focused()
-    keyboard.type("dupré")
-    expect(page.get_by_role("button", name=re.compile("Hélène Dupré"))).to_be_visible()
     keyboard.press("ArrowDown")
     expect(page.get_by_role("button", name=re.compile("Hélène Dupré"))).to_be_focused()
     keyboard.press("Enter")
