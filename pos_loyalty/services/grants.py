@@ -46,7 +46,8 @@ def client_grants(client_id: int, status: str | None = None) -> list[RewardGrant
 
 
 def take_grant(client_id: int, grant_id: int, reward_id: int) -> RewardGrant:
-    grant = db.session.get(RewardGrant, grant_id)
+    # Locked and read as it is now: two tills applying the same grant at once must not both get it.
+    grant = db.session.get(RewardGrant, grant_id, with_for_update=True, populate_existing=True)
     if grant is None or grant.client_id != client_id:
         raise NotFound(f"The client has no granted reward {grant_id}.", code="grant_not_found")
     if grant.reward_id != reward_id:

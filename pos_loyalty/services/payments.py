@@ -68,8 +68,11 @@ def _lock_and_sweep(sale: Sale, clock: SalonTime) -> dict:
     client = db.session.get(Client, sale.client_id)
     ids = [client.id] + ([client.referrer_id] if client.referrer_id and client.first_paid_sale_id is None else [])
     accounts = ledger.lock_accounts(ids)
-    for account_id in ids[1:]:  # the referrer's points are swept before its bonus is added
-        ledger.sweep_expired(accounts[account_id], clock.today, clock.zone, clock.salon.locale)
+    # Read again now that the locks are held: another till may have paid this client's first sale while
+    # we waited, and the referral bonuses are paid once (first_paid_sale_id only changes under this lock).
+    db.session.refresh(client, ["first_paid_sale_id"])
+    for client_id in ids[1:]:  # the referrer's points are swept before its bonus is added
+        ledger.sweep_expired(accounts[client_id], clock.today, clock.zone, clock.salon.locale)
     if ledger.sweep_expired(accounts[client.id], clock.today, clock.zone, clock.salon.locale):
         db.session.refresh(sale)  # holds may have been released
     return accounts

@@ -156,3 +156,73 @@ def test_a_worker_killed_mid_payment_leaves_the_whole_sale_or_none(gunicorn_serv
     assert code == 201 and paid["status"] == "paid"
     expected = POINTS_EACH - REWARD_COST + 20
     assert books(postgres_url, client_ids[:1])[client_ids[0]] == (expected, expected, 0)
+
+
+def waiting_on_a_lock(database_url: str) -> int:
+    """How many sessions of this database wait for a row lock right now."""
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+        return connection.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = "
+                                  "'Lock'", (name,)).fetchone()[0]
+
+
+def test_two_first_sales_paid_at_once_pay_the_referral_bonus_once(gunicorn_server, postgres_url):
+    """Two tills pay two first sales of one referred client at the same moment: the second payment waits
+    for the first one's locks and must then see that the referral was paid, not what it read before."""
+    till, manager, _, _ = prepare(postgres_url)
+    base, gate = gunicorn_server.url, gunicorn_server.gate
+    assert call(base, manager, "PATCH", "/program", {"referrer_bonus": 30, "welcome_bonus": 10})[0] == 200
+    code, paul = call(base, till, "POST", "/clients", {"first_name": "Paul", "last_name": "Martin"})
+    code, sophie = call(base, till, "POST", "/clients", {"first_name": "Sophie", "last_name": "Martin",
+                                                         "referred_by": paul["referral_code"]})
+    assert code == 201
+    sales = [call(base, till, "POST", "/sales", {"client_id": sophie["id"], "lines": [{"code": "CUT", "quantity": 1}]})[1]
+             for _ in range(2)]
+
+    open(gate + ".armed", "w").close()
+    with ProcessPoolExecutor(2) as pool:
+        first = pool.submit(pay_with_key, (base, till, sales[0]["id"], None, "10.00"))
+        deadline = time.monotonic() + 30
+        while not os.path.exists(gate + ".reached"):  # the first payment holds the locks, parked
+            assert time.monotonic() < deadline, "the first payment never reached the gate"
+            time.sleep(0.01)
+        second = pool.submit(pay_with_key, (base, till, sales[1]["id"], None, "10.00"))
+        while not waiting_on_a_lock(postgres_url):  # the second has read what it reads and waits
+            assert time.monotonic() < deadline, "the second payment never waited for the lock"
+            time.sleep(0.01)
+        open(gate + ".release", "w").close()
+        answers = [first.result(timeout=30), second.result(timeout=30)]
+    assert [code for code, _ in answers] == [201, 201]
+    assert books(postgres_url, [paul["id"]])[paul["id"]][:2] == (30, 30)  # one referrer bonus
+    assert books(postgres_url, [sophie["id"]])[sophie["id"]][:2] == (10 + 10 + 10, 30)  # one welcome bonus
+
+
+def hold(args):
+    base_url, token, sale_id, reward_id, grant_id = args
+    return call(base_url, token, "POST", f"/sales/{sale_id}/redemptions", {"reward_id": reward_id, "grant_id": grant_id})
+
+
+def test_one_granted_reward_applied_at_two_tills_at_once_is_used_once(gunicorn_server, postgres_url):
+    import psycopg
+
+    till, manager, client_ids, reward_id = prepare(postgres_url)
+    base = gunicorn_server.url
+    code, grant = call(base, manager, "POST", f"/clients/{client_ids[0]}/rewards",
+                       {"reward_id": reward_id, "reason": "Birthday"})
+    assert code == 201, grant
+    sales = [call(base, till, "POST", "/sales", {"client_id": client_ids[0], "lines": [{"code": "CUT", "quantity": 1}]})[1]
+             for _ in range(2)]
+    # Another till holds the client's account for a moment: both holds queue up behind it.
+    with psycopg.connect(postgres_url) as blocker:
+        blocker.execute("SELECT id FROM points_accounts WHERE client_id = %s FOR UPDATE", (client_ids[0],))
+        with ProcessPoolExecutor(2) as pool:
+            pending = [pool.submit(hold, (base, till, sale["id"], reward_id, grant["grant_id"])) for sale in sales]
+            deadline = time.monotonic() + 30
+            while waiting_on_a_lock(postgres_url) < 2:
+                assert time.monotonic() < deadline, "the two holds never both waited"
+                time.sleep(0.01)
+            blocker.commit()
+            answers = sorted(future.result(timeout=30)[0] for future in pending)
+    assert answers == [201, 409]
