@@ -70,13 +70,21 @@ def staff_required(manager: bool = False):
     return decorator
 
 
+def staff_id_of(typed: str) -> int:
+    """The staff tile's id; ValueError (a bad request) for anything the login page could not have sent."""
+    typed = typed.strip() or "0"
+    if not typed.isdigit() or int(typed) > 2**31 - 1:
+        raise ValueError(f"not a staff id: {typed[:20]!r}")
+    return int(typed)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     salon = ensure_salon()
     tills = list(db.session.scalars(select(Till).where(Till.salon_id == salon.id).order_by(Till.code)))
     if request.method == "POST":
         try:
-            staff = log_in(int(request.form.get("staff_id") or 0), request.form.get("pin", ""))
+            staff = log_in(staff_id_of(request.form.get("staff_id", "")), request.form.get("pin", ""))
         except DomainError as error:
             flash(say(error), "error")
             return render_template("login.html", staff=active_staff(salon.id), tills=tills,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from itertools import groupby
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
@@ -59,6 +59,19 @@ def client_panel(client_id: int | None, sale: dict | None):
                        "applied": reward.id in held_here})
     return {"client": client, "summary": summary, "enabled": state.enabled, "offers": offers,
             "grants": grants.client_grants(client_id, "available")}
+
+
+MAX_ID = 2**31 - 1  # the ids of every table fit a 32-bit integer column
+
+
+def form_id(name: str) -> int | None:
+    """An id the page itself put in a form: absent is None; anything else than one is a bad request."""
+    value = request.form.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) > MAX_ID:
+        abort(400)
+    return int(value)
 
 
 def focus_next(target: str) -> None:
@@ -155,7 +168,7 @@ def attach(client_id: int | None) -> None:
 @staff_required()
 @back_to_checkout
 def attach_client():
-    client_id = int(request.form["client_id"]) if request.form.get("client_id", "").isdigit() else None
+    client_id = form_id("client_id")
     if client_id is None:
         focus_next("client-search")  # "change client": the search is the next step
     attach(client_id)
@@ -201,10 +214,11 @@ def remove_line(position):
 @staff_required()
 @back_to_checkout
 def apply_reward():
-    grant_id = request.form.get("grant_id")
+    reward_id, grant_id = form_id("reward_id"), form_id("grant_id")
+    if reward_id is None:
+        abort(400)
     focus_next("amount")
-    redemptions.hold_reward(panel_actor(), current_screen().sale_id, int(request.form["reward_id"]),
-                            int(grant_id) if grant_id else None)
+    redemptions.hold_reward(panel_actor(), current_screen().sale_id, reward_id, grant_id)
 
 
 @bp.route("/panel/redemptions/<int:redemption_id>/remove", methods=["POST"])
