@@ -3,11 +3,11 @@ from pos_loyalty.models.clients import Client, LedgerEntry, LotConsumption, Poin
 from pos_loyalty.models.idempotency import IdempotencyRecord
 from pos_loyalty.models.printing import PrintJob
 from pos_loyalty.models.program import CatalogueItem, EarningRuleRow, ProgramVersion, Reward, RewardGrant
-from pos_loyalty.models.salon import ApiToken, Salon, Staff, Till, TillScreen
+from pos_loyalty.models.salon import ApiToken, PanelSession, Salon, Staff, Till, TillDevice, TillScreen
 from pos_loyalty.models.sales import Payment, Redemption, Sale, SaleLine
 
 __all__ = [
-    "ApiToken", "CatalogueItem", "Client", "EarningRuleRow", "IdempotencyRecord", "LedgerEntry",
+    "ApiToken", "CatalogueItem", "PanelSession", "TillDevice", "Client", "EarningRuleRow", "IdempotencyRecord", "LedgerEntry",
     "LotConsumption", "Payment", "PointsAccount", "PointsLot", "PrintJob", "ProgramVersion", "Redemption", "Reward",
     "RewardGrant", "Salon", "Sale", "SaleLine", "Staff", "Till", "TillScreen",
 ]

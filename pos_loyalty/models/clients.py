@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos_loyalty.extensions import db
-from pos_loyalty.models.types import UTCDateTime
+from pos_loyalty.models.types import Points, UTCDateTime
 
 
 class Client(db.Model):
@@ -38,9 +38,9 @@ class PointsAccount(db.Model):
     __tablename__ = "points_accounts"
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), unique=True)
-    balance: Mapped[int] = mapped_column(default=0)  # sum of the ledger
-    held: Mapped[int] = mapped_column(default=0)  # points held by rewards on open sales
-    debt: Mapped[int] = mapped_column(default=0)  # points owed after a refund of spent points
+    balance: Mapped[int] = mapped_column(Points, default=0)  # sum of the ledger
+    held: Mapped[int] = mapped_column(Points, default=0)  # points held by rewards on open sales
+    debt: Mapped[int] = mapped_column(Points, default=0)  # points owed after a refund of spent points
 
 
 class LedgerEntry(db.Model):
@@ -52,7 +52,7 @@ class LedgerEntry(db.Model):
     account_id: Mapped[int] = mapped_column(ForeignKey("points_accounts.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     kind: Mapped[str] = mapped_column(String(20))
-    points: Mapped[int]
+    points: Mapped[int] = mapped_column(Points)
     description: Mapped[str] = mapped_column(String(250))
     sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), nullable=True, index=True)
     reward_id: Mapped[int | None] = mapped_column(ForeignKey("rewards.id"), nullable=True)
@@ -74,8 +74,8 @@ class PointsLot(db.Model):
     account_id: Mapped[int] = mapped_column(ForeignKey("points_accounts.id"))
     entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"))
     sale_id: Mapped[int | None] = mapped_column(nullable=True)
-    points: Mapped[int]
-    remaining: Mapped[int]
+    points: Mapped[int] = mapped_column(Points)
+    remaining: Mapped[int] = mapped_column(Points)
     earned_on: Mapped[date]
     expires_on: Mapped[date | None] = mapped_column(nullable=True)
 
@@ -90,6 +90,6 @@ class LotConsumption(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"), index=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("points_lots.id"))
-    points: Mapped[int]
+    points: Mapped[int] = mapped_column(Points)
 
     entry: Mapped[LedgerEntry] = relationship()

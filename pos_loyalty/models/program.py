@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint, false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pos_loyalty.extensions import db
-from pos_loyalty.models.types import Money, UTCDateTime
+from pos_loyalty.models.types import Money, Points, UTCDateTime
 
 
 class ProgramVersion(db.Model):
@@ -24,9 +24,11 @@ class ProgramVersion(db.Model):
     products_earn: Mapped[bool] = mapped_column(default=True)
     discounted_sales_earn: Mapped[bool] = mapped_column(default=False)
     subscribers_earn: Mapped[bool] = mapped_column(default=False)
-    referrer_bonus: Mapped[int] = mapped_column(default=0)
-    welcome_bonus: Mapped[int] = mapped_column(default=0)
+    referrer_bonus: Mapped[int] = mapped_column(Points, default=0)
+    welcome_bonus: Mapped[int] = mapped_column(Points, default=0)
     allow_stacking: Mapped[bool] = mapped_column(default=False)
+    # Host POS lines must name an item of the salon's catalogue (else they bring their own kind and category).
+    catalogue_only: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # The rules and rewards as they stood, so a past sale can be explained.
     rules_snapshot: Mapped[list] = mapped_column(JSON, default=list)
     rewards_snapshot: Mapped[list] = mapped_column(JSON, default=list)
@@ -52,7 +54,7 @@ class Reward(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(20))  # amount_off | percent_off | free_item
     value: Mapped[str] = mapped_column(String(40))
-    points_cost: Mapped[int]
+    points_cost: Mapped[int] = mapped_column(Points)
     description: Mapped[str] = mapped_column(String(500), default="")
     active: Mapped[bool] = mapped_column(default=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos_loyalty.extensions import db
-from pos_loyalty.models.types import Money, UTCDateTime
+from pos_loyalty.models.types import Money, Points, UTCDateTime
 
 if TYPE_CHECKING:
     from pos_loyalty.models.clients import LedgerEntry
@@ -30,8 +30,10 @@ class Sale(db.Model):
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     program_version: Mapped[int | None] = mapped_column(nullable=True)
-    points_earned: Mapped[int] = mapped_column(default=0)  # by the client, once paid
-    points_redeemed: Mapped[int] = mapped_column(default=0)
+    points_earned: Mapped[int] = mapped_column(Points, default=0)  # by the client, once paid
+    points_redeemed: Mapped[int] = mapped_column(Points, default=0)
+    # The client's balance right after this sale was paid (or refunded): what its receipt shows, whenever printed.
+    balance_after: Mapped[int | None] = mapped_column(Points, nullable=True)
 
     lines: Mapped[list["SaleLine"]] = relationship(order_by="SaleLine.position", cascade="all, delete-orphan")
     redemptions: Mapped[list["Redemption"]] = relationship(order_by="Redemption.id")
@@ -63,7 +65,7 @@ class Redemption(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(String(40))
-    points_cost: Mapped[int]
+    points_cost: Mapped[int] = mapped_column(Points)
     status: Mapped[str] = mapped_column(String(12), default="held")  # held | deducted | released | returned
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"), nullable=True)
     grant_id: Mapped[int | None] = mapped_column(ForeignKey("reward_grants.id"), nullable=True)

@@ -62,6 +62,7 @@ class ApiToken(db.Model):
     till_id: Mapped[int | None] = mapped_column(ForeignKey("tills.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # None: until revoked
 
 
 class TillScreen(db.Model):
@@ -74,3 +75,37 @@ class TillScreen(db.Model):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), nullable=True)
     cashier: Mapped[str] = mapped_column(String(80), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TillDevice(db.Model):
+    """A browser a manager bound to one salon and till: its login page lists only that salon's staff.
+
+    The device keeps a long random key in a cookie; only its digest is stored, as for API tokens.
+    """
+
+    __tablename__ = "till_devices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id"))
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
+    bound_by: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class PanelSession(db.Model):
+    """A staff member's signed-in session on the panel, kept server-side so that it can really end.
+
+    The cookie carries only the session's random key; logout, a PIN change or a deactivation set `ended_at`,
+    after which a copy of the old cookie opens nothing.
+    """
+
+    __tablename__ = "panel_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id"))
+    till_id: Mapped[int | None] = mapped_column(ForeignKey("tills.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    end_reason: Mapped[str] = mapped_column(String(40), default="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, DateTime
+from sqlalchemy import BigInteger, DateTime, Integer
 from sqlalchemy.types import TypeDecorator
 
 from pos_loyalty.core.money import from_cents, to_cents
@@ -41,3 +41,8 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Points and quantities of points: 64-bit (PostgreSQL's INTEGER stops at 2,147,483,647). SQLite's INTEGER is
+# already 64-bit, so it keeps its plain type there.
+Points = BigInteger().with_variant(Integer(), "sqlite")
