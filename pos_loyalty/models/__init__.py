@@ -1,4 +1,5 @@
 """SQLAlchemy models: the adapters that persist the core's facts."""
+from pos_loyalty.models.audit import AuditEntry
 from pos_loyalty.models.clients import Client, LedgerEntry, LotConsumption, PointsAccount, PointsLot
 from pos_loyalty.models.idempotency import IdempotencyRecord
 from pos_loyalty.models.printing import PrintJob
@@ -7,7 +8,7 @@ from pos_loyalty.models.salon import ApiToken, PanelSession, Salon, Staff, Till,
 from pos_loyalty.models.sales import Payment, Redemption, Sale, SaleLine
 
 __all__ = [
-    "ApiToken", "CatalogueItem", "PanelSession", "TillDevice", "Client", "EarningRuleRow", "IdempotencyRecord", "LedgerEntry",
+    "ApiToken", "AuditEntry", "CatalogueItem", "PanelSession", "TillDevice", "Client", "EarningRuleRow", "IdempotencyRecord", "LedgerEntry",
     "LotConsumption", "Payment", "PointsAccount", "PointsLot", "PrintJob", "ProgramVersion", "Redemption", "Reward",
     "RewardGrant", "Salon", "Sale", "SaleLine", "Staff", "Till", "TillScreen",
 ]
