@@ -36,7 +36,7 @@ def schema_name(schema) -> str:
 
 
 def register_api(app: Flask) -> Api:
-    from . import clients, printing, program, reports, rewards, sales, tills
+    from . import clients, history, printing, program, reports, rewards, sales, tills
     from .errors import register_error_handlers
 
     app.url_map.converters["int"] = IdConverter
@@ -45,7 +45,7 @@ def register_api(app: Flask) -> Api:
                                                            "maximum": DATABASE_INT_MAX})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for module in (program, rewards, clients, sales, printing, reports, tills):
+    for module in (program, history, rewards, clients, sales, printing, reports, tills):
         api.register_blueprint(module.bp)
     register_error_handlers(app)
     return api

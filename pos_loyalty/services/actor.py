@@ -11,6 +11,11 @@ class Actor:
     salon_id: int
     till_id: int | None = None
     token_id: int | None = None
+    channel: str = ""  # panel | api | cli: where a manager's action came from, for the audit trail
+
+    @property
+    def source(self) -> str:
+        return self.channel or ("api" if self.token_id is not None else "cli")
 
     @property
     def is_manager(self) -> bool:

@@ -1,0 +1,76 @@
+"""The audit trail: every manager action is recorded in the same transaction as the action itself.
+
+Recorded by the services (not the entry points), so that the pages, the API and the command line leave the
+same trace. `before` and `after` are the object's JSON-ready fields; for a creation `before` is None, for a
+deletion `after` is None.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+
+from pos_loyalty.extensions import db
+from pos_loyalty.models import AuditEntry
+from pos_loyalty.runtime import runtime
+from pos_loyalty.services.actor import Actor
+
+PAGE = 50
+# What belongs to the whole chain: every salon's managers see who changed it, whichever salon they were in.
+CHAIN_WIDE = ("program", "rule", "reward", "client", "points", "grant", "referral")
+
+
+def json_ready(value):
+    """Decimals as strings, dates as ISO text: what the API shows, and what JSON columns keep."""
+    if isinstance(value, dict):
+        return {str(key): json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(item) for item in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    return value
+
+
+def record(actor: Actor, action: str, obj: str, before: dict | None = None, after: dict | None = None) -> None:
+    """Append one entry; call it inside the use case's transaction."""
+    db.session.add(AuditEntry(at=runtime().now(), salon_id=actor.salon_id, staff=actor.name[:80],
+                              channel=actor.source, action=action[:40], object=obj[:120],
+                              before=json_ready(before), after=json_ready(after)))
+
+
+def changed_only(before: dict, after: dict) -> tuple[dict, dict]:
+    """The fields that changed, on both sides: what an auditor wants to read."""
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after.get(key) for key in keys}
+
+
+def audit_entries(*, salon_id: int | None = None, staff: str | None = None, action: str | None = None,
+                  q: str | None = None, on: date | None = None, zone: str = "UTC", before_id: int | None = None,
+                  limit: int = PAGE) -> tuple[list[AuditEntry], int | None]:
+    """Newest first, filtered; returns a page and the id to continue below (None at the end).
+
+    Chain-wide actions (the program, rules, rewards, clients) have the acting salon; a salon's manager reads
+    its own salon's entries and the chain-wide ones of every salon."""
+    query = select(AuditEntry)
+    if salon_id is not None:
+        chain_wide = [AuditEntry.action.startswith(prefix + ".") for prefix in CHAIN_WIDE]
+        query = query.where(or_(AuditEntry.salon_id == salon_id, *chain_wide))
+    if staff:
+        query = query.where(AuditEntry.staff == staff)
+    if action:
+        query = query.where(or_(AuditEntry.action == action, AuditEntry.action.startswith(action + ".")))
+    if q:
+        pattern = f"%{q.strip()}%"
+        query = query.where(or_(AuditEntry.object.ilike(pattern), AuditEntry.staff.ilike(pattern)))
+    if on is not None:
+        start = datetime.combine(on, time.min, ZoneInfo(zone))
+        query = query.where(AuditEntry.at >= start, AuditEntry.at < start + timedelta(days=1))
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    rows = list(db.session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit + 1)))
+    following = rows[limit - 1].id if len(rows) > limit else None
+    return rows[:limit], following
