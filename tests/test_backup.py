@@ -1,25 +1,121 @@
 """`pos-loyalty backup` makes a consistent copy while a till keeps selling; `restore` brings it back."""
 import threading
-from decimal import Decimal
+import time
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pos_loyalty import backup as backup_module
 from pos_loyalty.extensions import db
-from pos_loyalty.models import LedgerEntry, PointsAccount, Sale
+from pos_loyalty.models import LedgerEntry, PointsAccount, PointsLot, Sale
 from salon_setup import add_item, new_client, sell
 
+SALES_DURING_BACKUP = 2
 
-def books(app):
+
+def books(app) -> dict:
+    """Everything a sale writes, row by row: two states are the same state only if these are equal."""
     with app.app_context():
-        sales = db.session.scalar(select(func.count(Sale.id)))
-        accounts = db.session.scalars(select(PointsAccount)).all()
-        consistent = all(
-            a.balance == (db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.points), 0))
-                                            .where(LedgerEntry.account_id == a.id)))
-            for a in accounts)
+        state = {
+            "sales": db.session.execute(select(Sale.id, Sale.status, Sale.points_earned, Sale.balance_after)
+                                        .order_by(Sale.id)).all(),
+            "ledger": db.session.execute(select(LedgerEntry.id, LedgerEntry.account_id, LedgerEntry.kind,
+                                                LedgerEntry.points, LedgerEntry.sale_id)
+                                         .order_by(LedgerEntry.id)).all(),
+            "lots": db.session.execute(select(PointsLot.id, PointsLot.account_id, PointsLot.points,
+                                              PointsLot.remaining).order_by(PointsLot.id)).all(),
+            "accounts": db.session.execute(select(PointsAccount.id, PointsAccount.balance, PointsAccount.held)
+                                           .order_by(PointsAccount.id)).all(),
+        }
         db.session.remove()
-        return sales, consistent
+    return state
+
+
+def assert_whole(state: dict) -> None:
+    """No half sale: every paid sale has its earn entry, every balance is the sum of its ledger."""
+    for sale_id, status, points_earned, _ in state["sales"]:
+        earned = sum(points for _, _, kind, points, entry_sale in state["ledger"]
+                     if entry_sale == sale_id and kind == "earn")
+        assert earned == (points_earned if status == "paid" else 0), (sale_id, status)
+    for account_id, balance, _ in state["accounts"]:
+        assert balance == sum(points for _, owner, _, points, _ in state["ledger"] if owner == account_id)
+
+
+def wait_until(condition, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+class PausedBackup:
+    """Runs the backup in a thread and holds it mid-copy until `resume()`, so that what the test does in
+    between happens after the copy started and before it ended.
+
+    SQLite: the first progress step waits (the online backup has copied some pages and goes on after).
+    PostgreSQL: pg_dump has taken its snapshot and queues for a lock the test holds on a table no sale
+    touches (it locks every table it dumps); sales go on meanwhile, as they would at a till.
+    """
+
+    def __init__(self, app, target: str, monkeypatch):
+        self.app, self.target = app, target
+        self.url = app.config["SQLALCHEMY_DATABASE_URI"]
+        self.postgres = self.url.startswith("postgresql")
+        self.paused, self.released, self.done = threading.Event(), threading.Event(), threading.Event()
+        self.failure: BaseException | None = None
+        if self.postgres:
+            import psycopg
+
+            self.gate = psycopg.connect(backup_module._libpq_url(self.url))
+            self.gate.execute("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE")
+        else:
+            monkeypatch.setattr(backup_module, "STEP_PAGES", 2)  # many steps: the copy is under way at the first
+        self.thread = threading.Thread(target=self._run)
+
+    def _progress(self, done: int, total: int) -> None:
+        if not self.paused.is_set():
+            assert done < total, "the copy was finished at its first step: nothing to sell during"
+            self.paused.set()
+            assert self.released.wait(timeout=30), "the test never resumed the backup"
+
+    def _run(self) -> None:
+        try:
+            with self.app.app_context():
+                backup_module.backup(self.url, self.target, None if self.postgres else self._progress)
+        except BaseException as error:  # noqa: BLE001 - handed to the test thread
+            self.failure = error
+        finally:
+            self.done.set()
+
+    def _pg_dump_waits(self) -> bool:
+        import psycopg
+
+        # A connection of its own: inside the gate's transaction the activity view is read once and kept.
+        with psycopg.connect(backup_module._libpq_url(self.url), autocommit=True) as watcher:
+            row = watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                  "AND application_name = 'pg_dump' AND wait_event_type = 'Lock'").fetchone()
+        return row[0] == 1
+
+    def start(self) -> None:
+        self.thread.start()
+        if self.postgres:
+            wait_until(lambda: self._pg_dump_waits() or self.done.is_set(), "pg_dump never queued for the lock")
+            assert not self.done.is_set(), f"pg_dump ended without waiting: {self.failure}"
+        else:
+            wait_until(lambda: self.paused.is_set() or self.done.is_set(), "the backup never made a step")
+            assert self.paused.is_set(), f"the backup ended without a progress step: {self.failure}"
+
+    def still_running(self) -> bool:
+        return self.thread.is_alive() and not self.done.is_set()
+
+    def resume(self) -> None:
+        if self.postgres:
+            self.gate.rollback()
+            self.gate.close()
+        self.released.set()
+        self.thread.join(timeout=60)
+        assert not self.thread.is_alive(), "the backup did not finish"
+        if self.failure:
+            raise self.failure
 
 
 def test_backup_while_selling_then_restore(app, api, tmp_path, monkeypatch):
@@ -27,36 +123,26 @@ def test_backup_while_selling_then_restore(app, api, tmp_path, monkeypatch):
     client = new_client(api, "Hélène", "Dupré")
     for _ in range(3):
         sell(api, client["id"], ("CUT", 1, "40.00"))
-    sales_before, _ = books(app)
-
-    selling, sold = threading.Event(), threading.Event()
-
-    def till():
-        """Another till: sells as soon as the backup is under way, through the same services."""
-        from pos_loyalty.services import payments, sales
-        from pos_loyalty.services.actor import Actor
-
-        selling.wait(timeout=30)
-        with app.app_context():
-            actor = Actor("till-2", "till", 1, till_id=1)
-            for _ in range(5):
-                sale = sales.create_sale(actor, {"client_id": client["id"], "lines": [{"code": "CUT", "quantity": 1}]})
-                payments.take_payment(actor, sale.id, Decimal("40.00"), "cash")
-            db.session.remove()
-        sold.set()
-
-    monkeypatch.setattr(backup_module, "STEP_PAGES", 2)
-    thread = threading.Thread(target=till)
-    thread.start()
     target = tmp_path / "copy.backup"
-    with app.app_context():  # the first progress step lets the other till sell while the copy goes on
-        backup_module.backup(app.config["SQLALCHEMY_DATABASE_URI"], str(target),
-                             lambda done, total: selling.set())
-    selling.set()
-    thread.join(timeout=60)
-    assert sold.is_set()
-    sales_after, consistent = books(app)
-    assert sales_after == sales_before + 5 and consistent
+
+    backup = PausedBackup(app, str(target), monkeypatch)
+    observed = [books(app)]  # every state the database is in while the copy runs
+    backup.start()
+    for _ in range(SALES_DURING_BACKUP):  # another till keeps selling: open, then paid, two commits each
+        sale = api.ok("POST", "/sales", {"client_id": client["id"], "lines": [{"code": "CUT", "quantity": 1}]})
+        observed.append(books(app))
+        api.ok("POST", f"/sales/{sale['id']}/payments", {"amount": "40.00", "method": "cash"})
+        observed.append(books(app))
+        assert backup.still_running()  # committed after the copy started and before it ended
+    backup.resume()
+    assert target.exists()
+    assert len(observed[-1]["sales"]) == len(observed[0]["sales"]) + SALES_DURING_BACKUP
+    for state in observed:
+        assert_whole(state)
+
+    sell(api, client["id"], ("CUT", 1, "40.00"))  # after the copy: the restore must take this one away
+    after_backup = books(app)
+    assert after_backup not in observed
 
     with app.app_context():
         db.engine.dispose()
@@ -64,10 +150,11 @@ def test_backup_while_selling_then_restore(app, api, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     with app.app_context():
         db.engine.dispose()
-    restored_sales, consistent = books(app)
-    assert consistent  # a snapshot, never half a sale
-    assert sales_before <= restored_sales <= sales_after
-    assert api.ok("GET", f"/clients/{client['id']}/loyalty")["balance"] == 40 * (restored_sales)
+    restored = books(app)
+    assert restored in observed, "the copy is not the database as it was at one moment of the backup"
+    assert_whole(restored)
+    paid = sum(1 for _, status, _, _ in restored["sales"] if status == "paid")
+    assert api.ok("GET", f"/clients/{client['id']}/loyalty")["balance"] == 40 * paid
 
 
 def test_backup_refuses_to_overwrite_and_restore_refuses_garbage(app, tmp_path):
