@@ -147,7 +147,7 @@ def _replay_year(clock: FrozenClock, until: datetime, till: Actor, manager: Acto
             if rng.random() < 0.03:
                 sales.cancel_sale(till, sale.id)
                 continue
-            due = _due(sale.id)
+            due = _due(till, sale.id)
             if due > 0 and rng.random() < 0.3:
                 half = (due / 2).quantize(Decimal("0.01"))
                 payments.take_payment(till, sale.id, half, "card")
@@ -166,10 +166,10 @@ def _replay_year(clock: FrozenClock, until: datetime, till: Actor, manager: Acto
     return sold
 
 
-def _due(sale_id: int) -> Decimal:
+def _due(till: Actor, sale_id: int) -> Decimal:
     from pos_loyalty.services.sale_view import sale_money
 
-    return sale_money(sales.get_sale(sale_id)).due
+    return sale_money(sales.get_sale(till, sale_id)).due
 
 
 def _logins() -> list[str]:

@@ -82,7 +82,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 100))
     def pay_open_sale(self, pick):
         sale_id = self.open_sales.pop(pick % len(self.open_sales))
-        due = sales.get_sale(sale_id)
+        due = sales.get_sale(self.till, sale_id)
         from pos_loyalty.services.sale_view import sale_money
 
         result = payments.take_payment(self.till, sale_id, sale_money(due).due, "card")

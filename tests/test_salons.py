@@ -35,9 +35,9 @@ def test_client_earns_in_one_salon_and_redeems_in_another(api, second_salon):
     paid = lyon.ok("POST", f"/sales/{sale['id']}/payments", {"amount": "55.00", "method": "card"})
     assert paid["balance"] == 120 - 100 + 55
 
-    figures = {row["salon"]: row for row in paris.ok("GET", "/reports/salons",
-                                                      query={"from": "2026-11-01", "to": "2026-11-30"},
-                                                      as_="manager")}
+    period = {"from": "2026-11-01", "to": "2026-11-30"}
+    figures = {row["salon"]: row for salon in (paris, lyon)  # each manager sees their own salon's figures
+               for row in salon.ok("GET", "/reports/salons", query=period, as_="manager")}
     assert (figures["main"]["points_earned"], figures["main"]["points_redeemed"]) == (120, 0)
     assert (figures["lyon"]["points_earned"], figures["lyon"]["points_redeemed"]) == (55, 100)
     assert (figures["main"]["sales_paid"], figures["lyon"]["sales_paid"], figures["main"]["new_clients"]) == (1, 1, 1)

@@ -15,9 +15,11 @@ bp = Blueprint("printing", __name__, url_prefix="/api/v1/sales", description="Re
 class PrintJobSchema(Schema):
     id = fields.Integer()
     sale_id = fields.Integer()
-    status = fields.String(metadata={"description": "queued, printing, printed or failed"})
+    status = fields.String(metadata={"description": "queued, printing, printed (the printer confirmed it), "
+                                                    "unconfirmed (sent, not confirmed: it may have printed; never "
+                                                    "sent again by itself, reprint if nothing came out) or failed"})
     attempts = fields.Integer()
-    error = fields.String(metadata={"description": "why the last attempt failed"})
+    error = fields.String(metadata={"description": "why the last attempt failed or is not confirmed"})
     printer = fields.String(attribute="printer_url")
     requested_by = fields.String()
     created_at = fields.AwareDateTime()
@@ -37,4 +39,4 @@ def print_receipt(sale_id):
 @requires("till")
 @bp.response(200, PrintJobSchema(many=True))
 def print_jobs(sale_id):
-    return printing_service.jobs_of_sale(sale_id)
+    return printing_service.jobs_of_sale(current_actor(), sale_id)

@@ -1,4 +1,4 @@
-"""GET /api/v1/reports/salons: figures per salon of the chain (managers)."""
+"""GET /api/v1/reports/salons: the figures of the manager's own salon (a one-row list)."""
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from pos_loyalty.services.reports import salon_figures
 
-from .auth import requires
+from .auth import current_actor, requires
 from .schemas import Strict
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Figures for managers")
@@ -38,5 +38,5 @@ class SalonFiguresSchema(Schema):
 @bp.arguments(PeriodSchema, location="query")
 @bp.response(200, SalonFiguresSchema(many=True))
 def figures_per_salon(period):
-    """Sales with a client, points earned and redeemed, referral points and new clients, per salon."""
-    return salon_figures(period["date_from"], period["date_to"])
+    """The token's salon: sales with a client, points earned and redeemed, referral points and new clients."""
+    return salon_figures(current_actor(), period["date_from"], period["date_to"])

@@ -36,7 +36,7 @@ def create_sale(data):
 @requires("till")
 @bp.response(200, SaleOutSchema)
 def read_sale(sale_id):
-    return sale_out(sale_service.get_sale(sale_id))
+    return sale_out(sale_service.get_sale(current_actor(), sale_id))
 
 
 @bp.route("/<int:sale_id>/client", methods=["PUT"])
@@ -56,7 +56,7 @@ def attach_client(data, sale_id):
 def redeem(data, sale_id):
     """Hold the reward's points on the sale and apply its discount; deducted when the sale is paid."""
     redemption_service.hold_reward(current_actor(), sale_id, data["reward_id"], data.get("grant_id"))
-    return sale_out(sale_service.get_sale(sale_id))
+    return sale_out(sale_service.get_sale(current_actor(), sale_id))
 
 
 @bp.route("/<int:sale_id>/redemptions/<int:redemption_id>", methods=["DELETE"])
@@ -65,7 +65,7 @@ def redeem(data, sale_id):
 @bp.response(200, SaleOutSchema)
 def release(sale_id, redemption_id):
     redemption_service.release_reward(current_actor(), sale_id, redemption_id)
-    return sale_out(sale_service.get_sale(sale_id))
+    return sale_out(sale_service.get_sale(current_actor(), sale_id))
 
 
 @bp.route("/<int:sale_id>/payments", methods=["POST"])

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from pos_loyalty.api.schemas import ClientSchema
-from pos_loyalty.core.errors import DomainError
+from pos_loyalty.core.errors import DomainError, NotFound
 from pos_loyalty.panel.amounts import AmountError, parse_amount, plain_amount
 from pos_loyalty.panel.auth import staff_required
-from pos_loyalty.panel.context import money, panel_actor, salon_locale
+from pos_loyalty.panel.context import money, panel_actor, salon_currency, salon_locale
 from pos_loyalty.panel.messages import say
 from pos_loyalty.services import catalogue, clients, grants, loyalty, payments, printing, redemptions, sales
 from pos_loyalty.services.context import current_terms, salon_time
@@ -25,12 +25,17 @@ bp = Blueprint("checkout", __name__)
 
 
 def back_to_checkout(view):
-    """Every action returns to the checkout; a refusal is shown there in the cashier's words."""
+    """Every action returns to the checkout; a refusal is shown there in the cashier's words. What the
+    action names and this salon does not have (another salon's reward hold, a line already removed) is a
+    404: the checkout is shown again with the message, as the API answers 404 for the same call."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         try:
             return view(*args, **kwargs) or redirect(url_for("checkout.index"))
+        except NotFound as error:
+            flash(say(error), "error")
+            return not_found_page(render_checkout)(), 404
         except DomainError as error:
             flash(say(error), "error")
             return redirect(url_for("checkout.index"))
@@ -38,8 +43,30 @@ def back_to_checkout(view):
     return wrapper
 
 
+def not_found_page(view):
+    """The salon has nothing by that name (another salon's sale, a till that is not its own): the panel's
+    404 page, exactly as for an id that does not exist."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except NotFound:
+            abort(404)
+
+    return wrapper
+
+
 def current_screen():
-    return screen_of(session["till_id"])
+    return screen_of(panel_actor())
+
+
+def sale_on_screen() -> int:
+    """The id of the sale this till is working on: an action on its lines or rewards needs one."""
+    sale_id = current_screen().sale_id
+    if sale_id is None:
+        raise NotFound(_("No sale is open at this till."), code="no_open_sale")
+    return sale_id
 
 
 def client_panel(client_id: int | None, sale: dict | None):
@@ -83,7 +110,7 @@ def render_checkout(new_client: dict | None = None, focus: str | None = None):
     screen = current_screen()
     sale = None
     if screen.sale_id:
-        record = sales.get_sale(screen.sale_id)
+        record = sales.get_sale(panel_actor(), screen.sale_id)
         if record.status == "open":
             sale = describe_sale(record, salon_time(record.salon_id))
     client_id = sale["client_id"] if sale else screen.client_id
@@ -104,6 +131,7 @@ def render_checkout(new_client: dict | None = None, focus: str | None = None):
 
 @bp.route("/")
 @staff_required()
+@not_found_page
 def index():
     return render_checkout()
 
@@ -157,11 +185,11 @@ def create_client():
 
 def attach(client_id: int | None) -> None:
     actor, screen = panel_actor(), current_screen()
-    if screen.sale_id and sales.get_sale(screen.sale_id).status == "open":
+    if screen.sale_id and sales.get_sale(actor, screen.sale_id).status == "open":
         sales.attach_client(actor, screen.sale_id, client_id)
-        show(actor.till_id, sale_id=screen.sale_id, client_id=client_id, cashier=actor.name)
+        show(actor, sale_id=screen.sale_id, client_id=client_id)
     else:
-        show(actor.till_id, sale_id=None, client_id=client_id, cashier=actor.name)
+        show(actor, sale_id=None, client_id=client_id)
 
 
 @bp.route("/panel/attach", methods=["POST"])
@@ -186,26 +214,26 @@ def add_line():
     line = {"code": request.form.get("code", ""), "quantity": quantity}
     if request.form.get("unit_price"):
         try:
-            line["unit_price"] = parse_amount(request.form["unit_price"], salon_locale(), current_terms().currency)
+            line["unit_price"] = parse_amount(request.form["unit_price"], salon_locale(), salon_currency())
         except AmountError:
             flash(_("The price is not a number."), "error")
             return None
-    if screen.sale_id and sales.get_sale(screen.sale_id).status == "open":
+    if screen.sale_id and sales.get_sale(actor, screen.sale_id).status == "open":
         sales.add_line(actor, screen.sale_id, line)
     else:
         sale = sales.create_sale(actor, {"client_id": screen.client_id, "lines": [line]})
-        show(actor.till_id, sale_id=sale.id, client_id=screen.client_id, cashier=actor.name)
+        show(actor, sale_id=sale.id, client_id=screen.client_id)
 
 
 @bp.route("/panel/lines/<int:position>/remove", methods=["POST"])
 @staff_required()
 @back_to_checkout
 def remove_line(position):
-    actor, screen = panel_actor(), current_screen()
-    sale = sales.get_sale(screen.sale_id)
+    actor = panel_actor()
+    sale = sales.get_sale(actor, sale_on_screen())
     if len(sale.lines) == 1 and not sale.redemptions:
         sales.cancel_sale(actor, sale.id)  # removing the only line: the sale is abandoned
-        show(actor.till_id, sale_id=None, client_id=sale.client_id, cashier=actor.name)
+        show(actor, sale_id=None, client_id=sale.client_id)
     else:
         sales.remove_line(actor, sale.id, position)
 
@@ -218,7 +246,7 @@ def apply_reward():
     if reward_id is None:
         abort(400)
     focus_next("amount")
-    redemptions.hold_reward(panel_actor(), current_screen().sale_id, reward_id, grant_id)
+    redemptions.hold_reward(panel_actor(), sale_on_screen(), reward_id, grant_id)
 
 
 @bp.route("/panel/redemptions/<int:redemption_id>/remove", methods=["POST"])
@@ -226,26 +254,26 @@ def apply_reward():
 @back_to_checkout
 def remove_reward(redemption_id):
     focus_next("amount")
-    redemptions.release_reward(panel_actor(), current_screen().sale_id, redemption_id)
+    redemptions.release_reward(panel_actor(), sale_on_screen(), redemption_id)
 
 
 @bp.route("/panel/pay", methods=["POST"])
 @staff_required()
 @back_to_checkout
 def pay():
-    actor, screen = panel_actor(), current_screen()
+    actor = panel_actor()
     focus_next("amount")
     typed = request.form.get("amount", "").strip()
     try:
-        amount = parse_amount(typed, salon_locale(), current_terms().currency)
+        amount = parse_amount(typed, salon_locale(), salon_currency())
     except AmountError as error:
         flash(amount_refusal(error.reason, typed[:40]), "error")
         session["refused_amount"] = typed[:40]  # shown again in the field, marked, to be corrected
         return None
-    result = payments.take_payment(actor, screen.sale_id, amount, request.form.get("method", "card"))
+    result = payments.take_payment(actor, sale_on_screen(), amount, request.form.get("method", "card"))
     if result.status == "paid":
         session.pop("focus", None)
-        show(actor.till_id, sale_id=result.sale.id, client_id=result.sale.client_id, cashier=actor.name)
+        show(actor, sale_id=result.sale.id, client_id=result.sale.client_id)
         return redirect(url_for("checkout.done", sale_id=result.sale.id))
     flash(_("%(amount)s received. Still due: %(due)s.", amount=money(amount),
             due=money(describe_sale(result.sale, salon_time(actor.salon_id))["due"])), "ok")
@@ -270,29 +298,29 @@ def cancel():
     actor, screen = panel_actor(), current_screen()
     if screen.sale_id:
         sales.cancel_sale(actor, screen.sale_id)
-    show(actor.till_id, sale_id=None, client_id=None, cashier=actor.name)
+    show(actor, sale_id=None, client_id=None)
 
 
 @bp.route("/panel/new", methods=["POST"])
 @staff_required()
 @back_to_checkout
 def new_sale():
-    actor = panel_actor()
-    show(actor.till_id, sale_id=None, client_id=None, cashier=actor.name)
+    show(panel_actor(), sale_id=None, client_id=None)
 
 
 @bp.route("/panel/sales/<int:sale_id>/done")
 @staff_required()
+@not_found_page
 def done(sale_id):
     actor = panel_actor()
-    record = sales.get_sale(sale_id)
+    record = sales.get_sale(actor, sale_id)
     sale = describe_sale(record, salon_time(actor.salon_id))
     summary = loyalty.loyalty_of(actor, record.client_id).summary if record.client_id else None
     try:
         receipt, _mime = render_receipt(actor, sale_id, "text", None)
     except DomainError as error:
         receipt = error.message
-    jobs = printing.jobs_of_sale(sale_id)
+    jobs = printing.jobs_of_sale(actor, sale_id)
     client = clients.get_client(record.client_id) if record.client_id else None
     return render_template("done.html", sale=sale, record=record, summary=summary, receipt=receipt, jobs=jobs,
                            client=client)
@@ -300,6 +328,7 @@ def done(sale_id):
 
 @bp.route("/panel/sales/<int:sale_id>/receipt.png")
 @staff_required()
+@not_found_page
 def receipt_png(sale_id):
     from flask import Response
 
@@ -309,10 +338,13 @@ def receipt_png(sale_id):
 
 @bp.route("/panel/sales/<int:sale_id>/print", methods=["POST"])
 @staff_required()
+@not_found_page
 def print_receipt(sale_id):
     try:
         printing.queue_receipt(panel_actor(), sale_id)
         flash(_("The receipt is on its way to the printer."), "ok")
+    except NotFound:
+        raise
     except DomainError as error:
         flash(say(error), "error")
     return redirect(url_for("checkout.done", sale_id=sale_id))
@@ -320,6 +352,7 @@ def print_receipt(sale_id):
 
 @bp.route("/panel/clients/<int:client_id>")
 @staff_required()
+@not_found_page
 def loyalty_box(client_id):
     actor = panel_actor()
     client = clients.get_client(client_id)

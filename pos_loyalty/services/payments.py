@@ -8,6 +8,7 @@ from decimal import Decimal
 from pos_loyalty.core.errors import Conflict, Invalid
 from pos_loyalty.core.lots import expiry_date
 from pos_loyalty.core.quote import REFERRER, Quote
+from pos_loyalty.core.summary import expiring_points
 from pos_loyalty.core.wording import say
 from pos_loyalty.extensions import db
 from pos_loyalty.hookspecs import SaleEvent
@@ -35,7 +36,7 @@ class PaymentResult:
 
 def take_payment(actor: Actor, sale_id: int, amount: Decimal, method: str) -> PaymentResult:
     with transaction():
-        sale = get_sale(sale_id, lock=True)
+        sale = get_sale(actor, sale_id, lock=True)
         require_open(sale)
         clock = salon_time(actor.salon_id)
         accounts = _lock_and_sweep(sale, clock) if sale.client_id else {}  # before pricing: see below
@@ -55,7 +56,8 @@ def take_payment(actor: Actor, sale_id: int, amount: Decimal, method: str) -> Pa
         if settling:
             settle(sale, clock, actor, accounts, quote)
         db.session.flush()  # once, after every write: the answer shows the ids
-        balance = accounts[sale.client_id].balance if sale.client_id else None
+        # While the program is disabled no balance shows, not even in the answer to the till.
+        balance = accounts[sale.client_id].balance if sale.client_id and current_terms().enabled else None
         return PaymentResult(sale=sale, status=sale.status, points_earned=sale.points_earned,
                              points_redeemed=sale.points_redeemed, balance=balance, change=amount - min(amount, due)
                              + money.change)
@@ -127,7 +129,17 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor, accounts: dict, quote: Qu
         client.first_paid_sale_id = sale.id
     sale.points_earned = quote.client_points
     sale.points_redeemed = sum(r.points_cost for r in held)
+    _keep_the_balance_after(sale, account, clock)
     _announce(sale)
+
+
+def _keep_the_balance_after(sale: Sale, account, clock: SalonTime) -> None:
+    """The balance and next expiry right after the sale, kept on it: its receipt shows them whenever it is
+    printed, whatever happened to the client's points since."""
+    sale.balance_after = account.balance
+    upcoming = expiring_points(ledger.lot_views(ledger.open_lots(account)), clock.today, account.debt)
+    sale.next_expiry_points = upcoming[0].points if upcoming else None
+    sale.next_expiry_on = upcoming[0].expires_on if upcoming else None
 
 
 def _announce(sale: Sale) -> None:

@@ -24,8 +24,8 @@ from pos_loyalty.services.sales import get_sale
 WIDTHS = (32, 48)  # 58 mm and 80 mm paper
 
 
-def receipt_data(sale_id: int) -> ReceiptData:
-    sale = get_sale(sale_id)
+def receipt_data(actor: Actor, sale_id: int) -> ReceiptData:
+    sale = get_sale(actor, sale_id)
     clock = salon_time(sale.salon_id)
     salon = clock.salon
     money = sale_money(sale)
@@ -34,7 +34,7 @@ def receipt_data(sale_id: int) -> ReceiptData:
         salon_name=salon.name, salon_address=salon.address, vat_number=salon.vat_number,
         till=till.name or till.code, sale_id=sale.id,
         at=(sale.paid_at or sale.created_at).astimezone(clock.local.tzinfo),
-        locale=salon.locale, currency=current_terms().currency,
+        locale=salon.locale, currency=salon.currency,  # each salon's money in its own currency
         lines=tuple(ReceiptLine(line.code, line.name, line.quantity, line.unit_price, line.unit_price * line.quantity)
                     for line in sale.lines),
         discounts=tuple(ReceiptDiscount(label, amount) for label, amount, _ in money.discounts),
@@ -46,52 +46,55 @@ def receipt_data(sale_id: int) -> ReceiptData:
 
 
 def _loyalty_block(sale, money, clock) -> ReceiptLoyalty | None:
+    """The client's points on this receipt. A closed sale shows the balance and next expiry kept on it when
+    it was paid, so that a receipt printed again later shows the sale as it was, not today's figures."""
     if sale.client_id is None or not current_terms().enabled:
         return None
     client = db.session.get(Client, sale.client_id)
     account = db.session.scalars(select(PointsAccount).where(PointsAccount.client_id == client.id)).one()
-    quote = sale_quote(sale, money, clock)
+    redeemed = tuple(ReceiptPoints(r.name, -r.points_cost) for r in sale.redemptions
+                     if r.status in ("held", "deducted", "returned"))
+    offers = [RewardOffer(r.id, r.name, r.points_cost) for r in list_rewards(active_only=True)]
     if sale.status == "open":
+        quote = sale_quote(sale, money, clock)
         earned = tuple(ReceiptPoints(description, points) for _, description, points in quote.earnings)
+        balance = quote.balance_after
+        summary = summarise(balance, 0, ledger.lot_views(ledger.open_lots(account)), offers, clock.today,
+                            account.debt)
+        next_expiry = (summary.next_expiry.points, summary.next_expiry.expires_on) if summary.next_expiry else None
     else:
         entries = db.session.scalars(select(LedgerEntry).where(
             LedgerEntry.sale_id == sale.id, LedgerEntry.account_id == account.id).order_by(LedgerEntry.id)).all()
         earned = tuple(ReceiptPoints(e.description, e.points) for e in entries
                        if e.points > 0 and e.kind not in ("refund", "adjust"))
-    redeemed = tuple(ReceiptPoints(r.name, -r.points_cost) for r in sale.redemptions
-                     if r.status in ("held", "deducted"))
-    balance = ledger.live_balance(account, clock.today)
-    if sale.status == "open":
-        balance = quote.balance_after
-    lots = [lot for lot in ledger.lot_views(ledger.open_lots(account))]
-    offers = [RewardOffer(r.id, r.name, r.points_cost) for r in list_rewards(active_only=True)]
-    summary = summarise(balance, account.held if sale.status != "open" else 0, lots, offers, clock.today,
-                        account.debt)
-    next_expiry = summary.next_expiry
+        balance = sale.balance_after  # None: a sale closed before balances were kept, or never paid
+        summary = summarise(balance, 0, [], offers, clock.today) if balance is not None else None
+        next_expiry = (sale.next_expiry_points, sale.next_expiry_on) if sale.next_expiry_on else None
     return ReceiptLoyalty(
         client_name=client.name, referral_code=client.referral_code,
         referral_link=runtime().referral_link.format(code=client.referral_code),
         earned=earned, redeemed=redeemed, balance=balance,
-        next_expiry_points=next_expiry.points if next_expiry else None,
-        next_expiry_on=next_expiry.expires_on if next_expiry else None,
-        rewards_in_reach=tuple(ReceiptReward(r.name, r.points_cost) for r in summary.eligible_rewards),
+        next_expiry_points=next_expiry[0] if next_expiry else None,
+        next_expiry_on=next_expiry[1] if next_expiry else None,
+        rewards_in_reach=tuple(ReceiptReward(r.name, r.points_cost) for r in summary.eligible_rewards)
+        if summary else (),
         next_reward=ReceiptReward(summary.next_reward.name, summary.next_reward.points_cost, summary.points_missing)
-        if summary.next_reward else None,
+        if summary and summary.next_reward else None,
     )
 
 
-def till_width(sale_id: int) -> int:
-    sale = get_sale(sale_id)
+def till_width(actor: Actor, sale_id: int) -> int:
+    sale = get_sale(actor, sale_id)
     till = db.session.get(Till, sale.till_id)
     return till.printer_width if till and till.printer_width in WIDTHS else 48
 
 
-def render_receipt(actor: Actor | None, sale_id: int, output: str, width: int | None) -> tuple[bytes | str, str]:
+def render_receipt(actor: Actor, sale_id: int, output: str, width: int | None) -> tuple[bytes | str, str]:
     """("text" | "escpos" | "png") -> (body, mimetype)."""
     from pos_loyalty.printing import layout, outputs
 
-    data = receipt_data(sale_id)
-    width = width or till_width(sale_id)
+    data = receipt_data(actor, sale_id)
+    width = width or till_width(actor, sale_id)
     if width not in WIDTHS:
         raise Invalid("A receipt is 32 (58 mm) or 48 (80 mm) columns wide.", code="bad_width",
                       details={"width": ["32 or 48."]})

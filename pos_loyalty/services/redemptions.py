@@ -27,12 +27,12 @@ def release_hold(account, redemption: Redemption) -> None:
 def hold_reward(actor: Actor, sale_id: int, reward_id: int, grant_id: int | None = None) -> Redemption:
     """Hold the reward's points on the sale (or, for a reward a manager granted, the grant itself)."""
     with transaction():
-        sale = get_sale(sale_id, lock=True)
+        sale = get_sale(actor, sale_id, lock=True)
         require_open(sale)
         if sale.client_id is None:
             raise Conflict("Attach the client to the sale before redeeming a reward.", code="no_client")
         terms = current_terms()
-        if not terms.enabled:
+        if not terms.enabled and grant_id is None:  # a reward already given stays usable
             raise Conflict("The loyalty program is disabled.", code="program_disabled")
         reward = get_reward(reward_id)
         grant = take_grant(sale.client_id, grant_id, reward_id) if grant_id is not None else None
@@ -80,7 +80,7 @@ def hold_reward(actor: Actor, sale_id: int, reward_id: int, grant_id: int | None
 
 def release_reward(actor: Actor, sale_id: int, redemption_id: int) -> None:
     with transaction():
-        sale = get_sale(sale_id, lock=True)
+        sale = get_sale(actor, sale_id, lock=True)
         require_open(sale)
         redemption = db.session.get(Redemption, redemption_id)
         if redemption is None or redemption.sale_id != sale.id or redemption.status != "held":

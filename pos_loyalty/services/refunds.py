@@ -14,7 +14,7 @@ from pos_loyalty.models import Client, LedgerEntry, PointsAccount, PointsLot, Re
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import ledger
 from pos_loyalty.services.actor import Actor
-from pos_loyalty.services.context import salon_time
+from pos_loyalty.services.context import current_terms, salon_time
 from pos_loyalty.services.sales import get_sale
 from pos_loyalty.services.transaction import after_commit, transaction
 
@@ -31,7 +31,7 @@ class RefundResult:
 
 def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
     with transaction():
-        sale = get_sale(sale_id, lock=True)
+        sale = get_sale(actor, sale_id, lock=True)
         if sale.status == "refunded":
             raise Conflict(f"Sale {sale.id} was refunded already.", code="sale_refunded")
         if sale.status != "paid":
@@ -50,7 +50,7 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
             by_account_id = {a.id: a for a in accounts.values()}
             for account in accounts.values():
                 ledger.sweep_expired(account, clock.today, clock.zone, clock.salon.locale)
-            source = {"sale_id": sale.id, "rule_version": sale.program_version, "salon_id": actor.salon_id,
+            source = {"sale_id": sale.id, "rule_version": sale.program_version, "salon_id": sale.salon_id,
                       "staff": actor.name}
             client_account = accounts[sale.client_id]
             for account_id in sorted(owners):
@@ -86,7 +86,9 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
                 client.first_paid_sale_id = None  # the referral counts again on the next paid sale
             for account in accounts.values():
                 ledger.release_excess_holds(account)
-            balance = client_account.balance
+            # Every return above was swept already (give_back): the answer is the ledger as it now stands.
+            # While the program is disabled no balance shows.
+            balance = client_account.balance if current_terms().enabled else None
         event = SaleEvent(sale_id=sale.id, client_id=sale.client_id, salon_id=sale.salon_id, till_id=sale.till_id,
                           points_reversed=reversed_points, points_returned=returned)
         hook = runtime().plugins.hook

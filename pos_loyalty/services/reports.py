@@ -9,16 +9,20 @@ from sqlalchemy import case, func, select
 from pos_loyalty.core.errors import Invalid
 from pos_loyalty.extensions import db
 from pos_loyalty.models import Client, LedgerEntry, Salon, Sale
+from pos_loyalty.services.actor import Actor
 
 
-def salon_figures(first_day: date, last_day: date) -> list[dict]:
-    """One row per salon over [first_day, last_day], days taken in each salon's own time zone."""
+def salon_figures(actor: Actor, first_day: date, last_day: date) -> list[dict]:
+    """The acting salon's row over [first_day, last_day], days taken in the salon's own time zone.
+
+    A salon's manager sees the figures of their own salon only: each salon's sales are its own business
+    (a view of the whole chain for its owner would be a role of its own). The list shape stays, one row."""
     if last_day < first_day:
         raise Invalid("The period ends before it starts.", code="bad_period", details={"to": ["Before from."]})
     if (last_day - first_day).days > 3660:
         raise Invalid("A period is ten years at most.", code="bad_period", details={"to": ["Too long."]})
     rows = []
-    for salon in db.session.scalars(select(Salon).order_by(Salon.id)):
+    for salon in db.session.scalars(select(Salon).where(Salon.id == actor.salon_id)):
         zone = ZoneInfo(salon.timezone)
         start = datetime.combine(first_day, time.min, zone)
         end = datetime.combine(last_day + timedelta(days=1), time.min, zone)

@@ -14,13 +14,17 @@ from pos_loyalty.runtime import runtime
 from pos_loyalty.services import ledger
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.catalogue import find_item
+from pos_loyalty.services.context import current_terms
+from pos_loyalty.services.tills import till_of
 from pos_loyalty.services.transaction import after_commit, transaction
 
 MAX_LINES = 200
 
 
-def get_sale(sale_id: int, *, lock: bool = False) -> Sale:
-    query = select(Sale).where(Sale.id == sale_id)
+def get_sale(actor: Actor, sale_id: int, *, lock: bool = False) -> Sale:
+    """The acting salon's sale. Another salon's sale answers exactly as a sale that does not exist: its
+    existence is none of this salon's business (the clients and points are shared, the sales are not)."""
+    query = select(Sale).where(Sale.id == sale_id, Sale.salon_id == actor.salon_id)
     if lock:
         # The row as it is once locked, even if this session read it before; with its lines, rewards and
         # payments in the same round trip (a locked sale is always about to be priced).
@@ -48,7 +52,7 @@ def resolve_till(actor: Actor, till_code: str | None) -> Till:
     if actor.till_id is None:
         raise Invalid("Say which till makes the sale: this token belongs to no till.", code="till_required",
                       details={"till": ["Missing data for required field."]})
-    return db.session.get(Till, actor.till_id)
+    return till_of(actor)
 
 
 def _client_or_invalid(client_id: int) -> Client:
@@ -60,17 +64,33 @@ def _client_or_invalid(client_id: int) -> Client:
 
 
 def build_lines(salon_id: int, lines: list[dict]) -> list[SaleLine]:
-    """Every line names an item of the salon's catalogue; kind and category come from the catalogue
-    (they decide the points), a price given by the host POS wins over the catalogue price."""
+    """A line whose code is in the salon's catalogue takes its kind and category from there (they decide the
+    points; a line contradicting them is refused); a price given by the host POS wins over the catalogue's.
+    A line whose code is not in the catalogue comes from the host POS's own: it brings its kind, category,
+    name and price, unless the program says `catalogue_only`."""
     if not lines:
         raise Invalid("A sale needs at least one line.", code="no_lines", details={"lines": ["Empty."]})
     if len(lines) > MAX_LINES:
         raise Invalid(f"A sale has at most {MAX_LINES} lines.", code="too_many_lines")
+    catalogue_only = current_terms().catalogue_only
     built, errors = [], {}
     for position, line in enumerate(lines):
         item = find_item(salon_id, line["code"])
-        if item is None or not item.active:
-            errors[str(position)] = {"code": [f"Unknown service or product code {line['code']!r}."]}
+        if item is not None and not item.active:
+            errors[str(position)] = {"code": [f"{item.code} is no longer sold (inactive in the catalogue)."]}
+            continue
+        if item is None:
+            if catalogue_only:
+                errors[str(position)] = {"code": [f"Unknown service or product code {line['code']!r}."]}
+                continue
+            problems = {name: [f"Required for a code outside the catalogue ({line['code']!r})."]
+                        for name in ("kind", "name", "unit_price") if line.get(name) is None}
+            if problems:
+                errors[str(position)] = problems
+                continue
+            built.append(SaleLine(position=position, code=line["code"].upper(), name=line["name"], kind=line["kind"],
+                                  category=(line.get("category") or "").lower(), quantity=line["quantity"],
+                                  unit_price=line["unit_price"]))
             continue
         problems = {}
         if line.get("kind") and line["kind"] != item.kind:
@@ -113,7 +133,7 @@ def create_sale(actor: Actor, data: dict) -> Sale:
 
 def attach_client(actor: Actor, sale_id: int, client_id: int | None) -> Sale:
     with transaction():
-        sale = get_sale(sale_id, lock=True)
+        sale = get_sale(actor, sale_id, lock=True)
         require_open(sale)
         if client_id is not None:
             _client_or_invalid(client_id)
@@ -129,7 +149,7 @@ def attach_client(actor: Actor, sale_id: int, client_id: int | None) -> Sale:
 def cancel_sale(actor: Actor, sale_id: int) -> Sale:
     """Cancelling an open sale releases its holds; payments already taken must be handed back by the till."""
     with transaction():
-        sale = get_sale(sale_id, lock=True)
+        sale = get_sale(actor, sale_id, lock=True)
         require_open(sale)
         held = [r for r in sale.redemptions if r.status == "held"]
         if held:
@@ -146,9 +166,9 @@ def cancel_sale(actor: Actor, sale_id: int) -> Sale:
         return sale
 
 
-def _sale_with_lines_to_change(sale_id: int) -> Sale:
+def _sale_with_lines_to_change(actor: Actor, sale_id: int) -> Sale:
     """Lines change only on an open sale before any payment (a payment was made for those lines)."""
-    sale = get_sale(sale_id, lock=True)
+    sale = get_sale(actor, sale_id, lock=True)
     require_open(sale)
     if sale.payments:
         raise Conflict("Payments were taken: the lines can no longer change.", code="sale_partly_paid")
@@ -158,7 +178,7 @@ def _sale_with_lines_to_change(sale_id: int) -> Sale:
 def add_line(actor: Actor, sale_id: int, line: dict) -> Sale:
     """Add a service or product to an open sale before payment (the till adds them one by one)."""
     with transaction():
-        sale = _sale_with_lines_to_change(sale_id)
+        sale = _sale_with_lines_to_change(actor, sale_id)
         if len(sale.lines) >= MAX_LINES:
             raise Invalid(f"A sale has at most {MAX_LINES} lines.", code="too_many_lines")
         for existing in sale.lines:  # the same item again: one more unit
@@ -174,7 +194,7 @@ def add_line(actor: Actor, sale_id: int, line: dict) -> Sale:
 
 def remove_line(actor: Actor, sale_id: int, position: int) -> Sale:
     with transaction():
-        sale = _sale_with_lines_to_change(sale_id)
+        sale = _sale_with_lines_to_change(actor, sale_id)
         line = next((candidate for candidate in sale.lines if candidate.position == position), None)
         if line is None:
             raise NotFound(f"Sale {sale.id} has no line {position}.", code="line_not_found")

@@ -1,24 +1,32 @@
-"""The sale a till is working on, shared by the cashier's screen and the client's display."""
+"""The sale a till is working on, shared by the cashier's screen and the client's display.
+
+Both act at the actor's own till, which must be one of the actor's salon (a session or token never shows
+or drives another salon's till); the sale on it is read through the salon's own sales.
+"""
 from __future__ import annotations
 
 from pos_loyalty.extensions import db
 from pos_loyalty.models import TillScreen
 from pos_loyalty.runtime import runtime
+from pos_loyalty.services.actor import Actor
+from pos_loyalty.services.tills import till_of
 from pos_loyalty.services.transaction import transaction
 
 
-def screen_of(till_id: int) -> TillScreen:
-    screen = db.session.get(TillScreen, till_id)
-    return screen or TillScreen(till_id=till_id, sale_id=None, client_id=None, cashier="",
+def screen_of(actor: Actor) -> TillScreen:
+    till = till_of(actor)
+    screen = db.session.get(TillScreen, till.id)
+    return screen or TillScreen(till_id=till.id, sale_id=None, client_id=None, cashier="",
                                 updated_at=runtime().now())
 
 
-def show(till_id: int, *, sale_id: int | None, client_id: int | None, cashier: str) -> TillScreen:
+def show(actor: Actor, *, sale_id: int | None, client_id: int | None) -> TillScreen:
     with transaction():
-        screen = db.session.get(TillScreen, till_id)
+        till = till_of(actor)
+        screen = db.session.get(TillScreen, till.id)
         if screen is None:
-            screen = TillScreen(till_id=till_id)
+            screen = TillScreen(till_id=till.id)
             db.session.add(screen)
-        screen.sale_id, screen.client_id, screen.cashier = sale_id, client_id, cashier
+        screen.sale_id, screen.client_id, screen.cashier = sale_id, client_id, actor.name
         screen.updated_at = runtime().now()
         return screen

@@ -10,6 +10,15 @@ from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.transaction import transaction
 
 
+def till_of(actor: Actor) -> Till:
+    """The till the actor works at (a till token's, a cashier's session). A till of another salon, or none
+    that exists any more, is not found: a session or token never acts at another salon's till."""
+    till = db.session.get(Till, actor.till_id) if actor.till_id is not None else None
+    if till is None or till.salon_id != actor.salon_id:
+        raise NotFound(f"Till {actor.till_id} is not one of this salon's tills.", code="till_not_found")
+    return till
+
+
 def list_tills(actor: Actor) -> list[Till]:
     return list(db.session.scalars(select(Till).where(Till.salon_id == actor.salon_id).order_by(Till.code)))
 
