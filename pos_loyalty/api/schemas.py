@@ -2,54 +2,48 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
-
-from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, validate, validates
+from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, validate, validates, validates_schema
 
 from pos_loyalty.core.rewards import REWARD_KINDS
 
-from .fields import MAX_POINTS, Money, reject_blank
+from .fields import MAX_POINTS, MAX_QUANTITY, Email, Money, Pattern, Ratio, StrictBoolean, Text
 
-NAME = validate.And(validate.Length(min=1, max=80), reject_blank)
 ID = validate.Range(min=1, max=2**63 - 1, error="Not an id this API gave.")
 
 
-def Bool(**kwargs) -> fields.Boolean:  # noqa: N802 - a field factory reads like a field
+def Name(**kwargs) -> Text:  # noqa: N802 - a field factory reads like a field
+    """A person's first or last name: 1 to 80 characters, not only spaces."""
+    return Text(non_blank=True, validate=validate.Length(min=1, max=80), **kwargs)
+
+
+def Bool(**kwargs) -> StrictBoolean:  # noqa: N802 - a field factory reads like a field
     """JSON true or false only: "yes" or 1 for a switch is a mistake worth telling."""
-    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+    return StrictBoolean(**kwargs)
 
 
 class Strict(Schema):
+    """Every input schema: an unknown field is refused (in a query string too: see register_api), and a
+    partial schema (a PATCH) refuses an empty change."""
+
     class Meta:
         unknown = RAISE
 
+    def refuses_empty(self) -> bool:
+        """A PATCH with nothing in it is a mistake worth telling (the document says minProperties: 1)."""
+        return bool(self.partial)
 
-class Ratio(fields.Field):
-    """A decimal ratio such as "0.5", "1", "2" (points per currency unit, multipliers), dumped without zeros."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else f"{Decimal(value).normalize():f}"
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ValidationError("Give a decimal number such as \"1\" or \"0.5\".")
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise ValidationError("Give a decimal number such as \"1\" or \"0.5\".") from None
-        if not number.is_finite() or not Decimal("0") <= number <= Decimal("1000"):
-            raise ValidationError("Must be between 0 and 1000.")
-        if number != number.quantize(Decimal("0.0001")):
-            raise ValidationError("At most four decimals.")
-        return number
+    @validates_schema
+    def refuse_nothing_to_change(self, data, **kwargs):
+        if not data and self.refuses_empty():
+            raise ValidationError("Nothing to change: give at least one field.", "_schema")
 
 
 # --- program -------------------------------------------------------------------------------------------
 class ProgramSchema(Strict):
     enabled = Bool(required=True)
-    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$", error="An ISO code: EUR."))
+    currency = Text(required=True, validate=Pattern(r"^[A-Z]{3}$", error="An ISO code: EUR."))
     points_per_unit = Ratio(required=True)
-    rounding = fields.String(required=True, validate=validate.OneOf(["floor", "half_up", "ceiling"]))
+    rounding = Text(required=True, validate=validate.OneOf(["floor", "half_up", "ceiling"]))
     validity_months = fields.Integer(required=True, strict=True, allow_none=True, validate=validate.Range(1, 120))
     products_earn = Bool(required=True)
     discounted_sales_earn = Bool(required=True)
@@ -57,6 +51,7 @@ class ProgramSchema(Strict):
     referrer_bonus = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100_000))
     welcome_bonus = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100_000))
     allow_stacking = Bool(required=True)
+    catalogue_only = Bool(required=True)  # host POS lines must name a catalogue item
     version = fields.Integer(dump_only=True)
     changed_at = fields.AwareDateTime(dump_only=True, attribute="created_at")
     changed_by = fields.String(dump_only=True)
@@ -69,15 +64,20 @@ class RuleInSchema(Schema):
     class Meta:
         unknown = "include"
 
-    kind = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    kind = Text(required=True, validate=validate.Length(min=1, max=40))
     active = Bool(load_default=True)
 
 
-class RulePatchSchema(Schema):
+class RulePatchSchema(Strict):
+    """`active`, or the rule's own fields (those of its kind)."""
+
     class Meta:
         unknown = "include"
 
     active = Bool()
+
+    def refuses_empty(self) -> bool:
+        return True
 
 
 class RuleOutSchema(Schema):
@@ -99,39 +99,38 @@ class RuleOutSchema(Schema):
 # --- rewards -------------------------------------------------------------------------------------------
 class RewardSchema(Strict):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=NAME)
-    kind = fields.String(required=True, validate=validate.OneOf(REWARD_KINDS))
-    value = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = Text(required=True, non_blank=True, validate=validate.Length(min=1, max=80))
+    kind = Text(required=True, validate=validate.OneOf(REWARD_KINDS))
+    value = Text(required=True, validate=validate.Length(min=1, max=40))
     points_cost = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_POINTS))
-    description = fields.String(load_default="", validate=validate.Length(max=500))
+    description = Text(load_default="", validate=validate.Length(max=500))
     active = Bool(load_default=True)
 
 
 # --- catalogue -----------------------------------------------------------------------------------------
 class CatalogueItemSchema(Strict):
     id = fields.Integer(dump_only=True)
-    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
-                                                                  error="Letters, digits, - _ . (40 at most)."))
-    name = fields.String(required=True, validate=validate.And(validate.Length(min=1, max=120), reject_blank))
-    kind = fields.String(required=True, validate=validate.OneOf(["service", "product"]))
-    category = fields.String(load_default="", validate=validate.Length(max=40))
+    code = Text(required=True, validate=Pattern(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
+                                                error="Letters, digits, - _ . (40 at most)."))
+    name = Text(required=True, non_blank=True, validate=validate.Length(min=1, max=120))
+    kind = Text(required=True, validate=validate.OneOf(["service", "product"]))
+    category = Text(load_default="", validate=validate.Length(max=40))
     price = Money(required=True)
     active = Bool(load_default=True)
 
 
 class CatalogueQuerySchema(Strict):
-    q = fields.String(validate=validate.Length(max=80))
+    q = Text(validate=validate.Length(max=80))
 
 
 # --- clients -------------------------------------------------------------------------------------------
 class ClientSchema(Strict):
     id = fields.Integer(dump_only=True)
-    first_name = fields.String(required=True, validate=NAME)
-    last_name = fields.String(required=True, validate=NAME)
-    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^\+?[0-9 ().-]{6,24}$",
-                                                                   error="A phone number: digits, spaces, +."))
-    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
-    referred_by = fields.String(allow_none=True, validate=validate.Length(min=1, max=60))
+    first_name = Name(required=True)
+    last_name = Name(required=True)
+    phone = Text(allow_none=True, validate=Pattern(r"^\+?[0-9 ().-]{6,24}$", error="A phone number: digits, spaces, +."))
+    email = Email(allow_none=True, validate=validate.Length(max=254))
+    referred_by = Text(allow_none=True, validate=validate.Length(min=1, max=60))
     subscriber = Bool(load_default=False)
     birth_date = fields.Date(allow_none=True)
     referral_code = fields.String(dump_only=True)
@@ -149,7 +148,7 @@ class ClientPatchSchema(ClientSchema):
 
 
 class ClientQuerySchema(Strict):
-    q = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    q = Text(required=True, validate=validate.Length(min=1, max=80))
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
 
 
@@ -206,13 +205,15 @@ class LedgerPageSchema(Schema):
 
 
 class LedgerQuerySchema(Strict):
-    cursor = fields.String(validate=validate.Length(max=40))
+    cursor = Text(validate=validate.Length(max=40))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 
 class AdjustmentInSchema(Strict):
-    points = fields.Integer(required=True, strict=True, validate=validate.Range(-MAX_POINTS, MAX_POINTS))
-    reason = fields.String(required=True, validate=validate.And(validate.Length(min=1, max=250), reject_blank))
+    points = fields.Integer(required=True, strict=True, validate=[validate.Range(-MAX_POINTS, MAX_POINTS),
+                                                                  validate.NoneOf([0], error="Not 0.")],
+                            metadata={"not": {"enum": [0]}})
+    reason = Text(required=True, non_blank=True, validate=validate.Length(min=1, max=250))
 
 
 class AdjustmentOutSchema(Schema):
@@ -223,20 +224,20 @@ class AdjustmentOutSchema(Schema):
 # --- sales ---------------------------------------------------------------------------------------------
 class SaleLineSchema(Strict):
     position = fields.Integer(dump_only=True)
-    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    name = fields.String(validate=validate.Length(min=1, max=120))
-    kind = fields.String(validate=validate.OneOf(["service", "product"]))
-    category = fields.String(validate=validate.Length(max=40))
-    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 999))
+    code = Text(required=True, validate=validate.Length(min=1, max=40))
+    name = Text(validate=validate.Length(min=1, max=120))
+    kind = Text(validate=validate.OneOf(["service", "product"]))
+    category = Text(validate=validate.Length(max=40))
+    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_QUANTITY))
     unit_price = Money()
     amount = Money(dump_only=True)
 
 
 class SaleInSchema(Strict):
     client_id = fields.Integer(strict=True, allow_none=True, validate=ID)
-    till = fields.String(allow_none=True, validate=validate.Length(min=1, max=40))
+    till = Text(allow_none=True, validate=validate.Length(min=1, max=40))
     lines = fields.List(fields.Nested(SaleLineSchema), required=True, validate=validate.Length(min=1, max=200))
-    discount_code = fields.String(allow_none=True, validate=validate.Length(min=1, max=40))
+    discount_code = Text(allow_none=True, validate=validate.Length(min=1, max=40))
     discount_amount = Money(allow_none=True)
 
 
@@ -310,7 +311,7 @@ class RedemptionInSchema(Strict):
 
 class GrantInSchema(Strict):
     reward_id = fields.Integer(required=True, strict=True, validate=ID)
-    reason = fields.String(required=True, validate=validate.And(validate.Length(min=1, max=250), reject_blank))
+    reason = Text(required=True, non_blank=True, validate=validate.Length(min=1, max=250))
 
 
 class ObtainedRewardSchema(Schema):
@@ -332,7 +333,7 @@ PAYMENT_METHODS = ["card", "cash", "cheque", "voucher", "gift_card", "transfer",
 
 class PaymentInSchema(Strict):
     amount = Money(required=True)
-    method = fields.String(required=True, validate=validate.OneOf(PAYMENT_METHODS))
+    method = Text(required=True, validate=validate.OneOf(PAYMENT_METHODS))
 
 
 class PaymentOutSchema(Schema):
@@ -352,17 +353,20 @@ class RefundOutSchema(Schema):
 
 
 class ReceiptQuerySchema(Strict):
-    format = fields.String(load_default="text", validate=validate.OneOf(["text", "escpos", "png"]))
+    format = Text(load_default="text", validate=validate.OneOf(["text", "escpos", "png"]))
     width = fields.Integer(validate=validate.OneOf([32, 48]))
 
 
 class ErrorBodySchema(Schema):
-    code = fields.String(metadata={"description": "stable, for programs: insufficient_points, sale_paid..."})
-    message = fields.String(metadata={"description": "for people, in plain words"})
-    details = fields.Dict(metadata={"description": "per field, or figures such as points_missing"})
+    code = fields.String(required=True,
+                         metadata={"description": "stable, for programs: insufficient_points, sale_paid..."})
+    message = fields.String(required=True, metadata={"description": "for people, in plain words"})
+    details = fields.Dict(required=True, metadata={"description": "always an object: per field (a list of "
+                                                                  "messages, or the fields of a nested object), "
+                                                                  "or figures such as points_missing"})
 
 
 class ErrorSchema(Schema):
-    error = fields.Nested(ErrorBodySchema)
+    error = fields.Nested(ErrorBodySchema, required=True)
 
 

@@ -21,6 +21,7 @@ class ProgramTerms:
     referrer_bonus: int = 0
     welcome_bonus: int = 0
     allow_stacking: bool = False
+    catalogue_only: bool = False  # host POS lines must name an item of the salon's catalogue
 
 
 @dataclass(frozen=True)

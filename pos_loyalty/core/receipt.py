@@ -50,11 +50,16 @@ class ReceiptLoyalty:
     referral_link: str  # what the QR code holds
     earned: tuple[ReceiptPoints, ...]  # one row per reason
     redeemed: tuple[ReceiptPoints, ...]  # reward name and negative points
-    balance: int
+    balance: int | None  # right after the sale (to come, on an open sale); None when it is not known
     next_expiry_points: int | None
     next_expiry_on: date | None
     rewards_in_reach: tuple[ReceiptReward, ...]  # redeemable now
     next_reward: ReceiptReward | None  # the next one, with points_missing
+
+    @property
+    def points_earned(self) -> int:
+        """What the sale earned in all, printed above its breakdown."""
+        return sum(row.points for row in self.earned)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Sales at the till, their lines, the rewards held on them and their payments."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,9 @@ class Sale(db.Model):
     points_redeemed: Mapped[int] = mapped_column(Points, default=0)
     # The client's balance right after this sale was paid (or refunded): what its receipt shows, whenever printed.
     balance_after: Mapped[int | None] = mapped_column(Points, nullable=True)
+    # The client's next expiry right after this sale was paid, for the same reason (None: nothing expires).
+    next_expiry_points: Mapped[int | None] = mapped_column(Points, nullable=True)
+    next_expiry_on: Mapped[date | None] = mapped_column(nullable=True)
 
     lines: Mapped[list["SaleLine"]] = relationship(order_by="SaleLine.position", cascade="all, delete-orphan")
     redemptions: Mapped[list["Redemption"]] = relationship(order_by="Redemption.id")

@@ -37,8 +37,14 @@ def panel_actor() -> Actor:
     return Actor(name=staff.name, role=role, salon_id=staff.salon_id, till_id=session.get("till_id"))
 
 
+def salon_currency() -> str:
+    """Each salon's money shows in its own currency (a chain may span several)."""
+    salon = current_salon()
+    return salon.currency if salon else current_terms().currency
+
+
 def money(amount) -> str:
-    return format_currency(amount, current_terms().currency, locale=salon_locale())
+    return format_currency(amount, salon_currency(), locale=salon_locale())
 
 
 def salon_zone() -> ZoneInfo:

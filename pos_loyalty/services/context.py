@@ -63,7 +63,7 @@ def terms_of(version: ProgramVersion) -> ProgramTerms:
         validity_months=version.validity_months, products_earn=version.products_earn,
         discounted_sales_earn=version.discounted_sales_earn, subscribers_earn=version.subscribers_earn,
         referrer_bonus=version.referrer_bonus, welcome_bonus=version.welcome_bonus,
-        allow_stacking=version.allow_stacking,
+        allow_stacking=version.allow_stacking, catalogue_only=version.catalogue_only,
     )
 
 

@@ -77,7 +77,7 @@ def _select_open_lots(account: PointsAccount) -> list[PointsLot]:
 def _remember_lot(account: PointsAccount, lot: PointsLot) -> None:
     cache = use_case_cache()
     lots = (cache or {}).get("open_lots", {}).get(account.id)
-    if lots is not None:
+    if lots is not None and not any(known is lot for known in lots):
         lots.append(lot)
 
 
@@ -173,6 +173,7 @@ def give_back(account: PointsAccount, debit_entry: LedgerEntry, *, kind: str, de
         paid = min(debt, take.points)  # returned points pay a debt before they count again
         debt -= paid
         lot.remaining += take.points - paid
+        _remember_lot(account, lot)  # open again: the sweep below must see it, even if it has expired
     # Points taken beyond the lots (there are none for a redemption) would simply come back as balance.
     account.debt = debt
     account.balance += points

@@ -14,7 +14,8 @@ from pos_loyalty.services.context import current_program
 from pos_loyalty.services.transaction import transaction, use_case_cache
 
 PROGRAM_FIELDS = ("enabled", "currency", "points_per_unit", "rounding", "validity_months", "products_earn",
-                  "discounted_sales_earn", "subscribers_earn", "referrer_bonus", "welcome_bonus", "allow_stacking")
+                  "discounted_sales_earn", "subscribers_earn", "referrer_bonus", "welcome_bonus", "allow_stacking",
+                  "catalogue_only")
 
 
 def rule_as_dict(rule: EarningRuleRow) -> dict:
@@ -176,7 +177,7 @@ def ensure_program(at: datetime) -> ProgramVersion:
         return existing
     version = ProgramVersion(enabled=True, currency="EUR", points_per_unit=1, rounding="floor", validity_months=12,
                              products_earn=True, discounted_sales_earn=False, subscribers_earn=False,
-                             referrer_bonus=0, welcome_bonus=0, allow_stacking=False, rules_snapshot=[],
+                             referrer_bonus=0, welcome_bonus=0, allow_stacking=False, catalogue_only=False, rules_snapshot=[],
                              rewards_snapshot=[], change="program created", changed_by="setup", created_at=at)
     db.session.add(version)
     db.session.flush()

@@ -73,7 +73,7 @@ def recalculate(since: date, progress: Callable[[int], None] | None = None, acto
         by_client: dict[int, list[int]] = {}
         for client_id, sale_id in sales_to_recalculate(since):
             by_client.setdefault(client_id, []).append(sale_id)
-        salons = {salon.id: _SalonFacts.of(salon, terms.currency) for salon in db.session.scalars(select(Salon))}
+        salons = {salon.id: _SalonFacts.of(salon, salon.currency) for salon in db.session.scalars(select(Salon))}
         caches = _Caches()
         credited = 0
         for batch in _batches(by_client):

@@ -20,6 +20,8 @@ from pos_loyalty.services import ledger
 from pos_loyalty.services.context import SalonTime, active_rules, current_terms, money_formatter
 
 ACTIVE_REDEMPTIONS = ("held", "deducted")
+# A refund returns a reward's points, but the sale was paid with its discount: it stays in the sale's money.
+PRICED_REDEMPTIONS = (*ACTIVE_REDEMPTIONS, "returned")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def sale_money(sale: Sale) -> SaleMoney:
         claims.append(DiscountClaim(amount=sale.code_discount))
         labels.append((f"Discount code {sale.discount_code or ''}".strip(), sale.code_discount, None))
     for redemption in sale.redemptions:
-        if redemption.status not in ACTIVE_REDEMPTIONS:
+        if redemption.status not in PRICED_REDEMPTIONS:
             continue
         left = price_sale(lines, claims).to_pay
         claim = reward_claim(RewardTerms(redemption.name, redemption.kind, redemption.value), lines, left)
@@ -78,7 +80,7 @@ def earning_context(sale: Sale, money: SaleMoney, clock: SalonTime) -> EarningCo
     return EarningContext(
         terms=terms, rules=active_rules(), lines=priced_lines(sale), net_amounts=money.pricing.net_amounts,
         client=client_facts(client) if client else None, at=clock.local,
-        has_discount_code=bool(sale.discount_code), format_money=money_formatter(terms.currency, clock.salon.locale),
+        has_discount_code=bool(sale.discount_code), format_money=money_formatter(clock.salon.currency, clock.salon.locale),
         locale=clock.salon.locale,
     )
 
@@ -88,23 +90,28 @@ def quote_open_sale(sale: Sale, money: SaleMoney, clock: SalonTime) -> Quote:
 
 
 def sale_quote(sale: Sale, money: SaleMoney, clock: SalonTime) -> SaleQuote:
-    account = ledger.account_of(sale.client_id) if sale.client_id else None
+    """An open sale's points to come and the balance they lead to; a closed sale's points and the balance
+    right after it (kept on the sale: a later look shows the sale as it was). While the program is disabled
+    no balance shows: `balance_after` is None, and an open sale earns nothing."""
+    enabled = current_terms().enabled
     if sale.status == "open":
         quote = quote_open_sale(sale, money, clock)
         to_redeem = sum(r.points_cost for r in sale.redemptions if r.status == "held")
         balance_after = None
+        account = ledger.account_of(sale.client_id) if sale.client_id and enabled else None
         if account is not None:
             balance_after = ledger.live_balance(account, clock.today) + quote.client_points - to_redeem
         earnings = tuple((e.kind, e.description, e.points) for e in quote.earnings if e.beneficiary == "client")
         return SaleQuote(quote, quote.client_points, to_redeem, balance_after, earnings)
     entries = []
+    account = ledger.account_of(sale.client_id) if sale.client_id else None
     if account is not None:
         entries = db.session.scalars(select(LedgerEntry).where(LedgerEntry.sale_id == sale.id,
                                                                LedgerEntry.account_id == account.id)
                                      .order_by(LedgerEntry.id)).all()
     earnings = tuple((e.kind, e.description, e.points) for e in entries if e.points > 0 and e.kind != "refund")
-    balance = ledger.live_balance(account, clock.today) if account is not None else None
-    return SaleQuote(None, sale.points_earned, sale.points_redeemed, balance, earnings)
+    return SaleQuote(None, sale.points_earned, sale.points_redeemed, sale.balance_after if enabled else None,
+                     earnings)
 
 
 def describe_sale(sale: Sale, clock: SalonTime) -> dict:
