@@ -23,6 +23,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
     _normalise_database_url(app)
+    from pos_loyalty.printing.transports import check_printer_settings
+
+    check_printer_settings(app.config)  # a bad printer address stops the start, naming the variable to mend
 
     from pos_loyalty import database
     from pos_loyalty.extensions import db, migrate

@@ -10,8 +10,12 @@ from pos_loyalty.core.errors import DomainError
 
 def _create_app(*args, **kwargs):
     from pos_loyalty import create_app
+    from pos_loyalty.printing.transports import PrinterConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except PrinterConfigError as error:  # a setting to mend: its message, not a traceback
+        raise click.ClickException(str(error)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)

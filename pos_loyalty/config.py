@@ -10,6 +10,11 @@ ENVIRONMENT_KEYS = {
     "POS_LOYALTY_SECRET_KEY": "SECRET_KEY",
     "POS_LOYALTY_PLUGINS_DIR": "PLUGINS_DIR",
     "POS_LOYALTY_REFERRAL_LINK": "REFERRAL_LINK",
+    "POS_LOYALTY_PRINT_DIR": "PRINT_DIR",
+    "POS_LOYALTY_PRINTER_PORTS": "PRINTER_PORTS",
+    "POS_LOYALTY_SECURE_COOKIES": "SECURE_COOKIES",
+    "POS_LOYALTY_LOGIN_RATE": "LOGIN_RATE",
+    "POS_LOYALTY_LOGIN_RATE_STORAGE": "LOGIN_RATE_STORAGE",
 }
 
 
@@ -21,6 +26,9 @@ def default_config(instance_path: str) -> dict:
         "SECRET_KEY": None,
         "PLUGINS_DIR": None,
         "PLUGINS": [],
+        # file:// printers write only inside this folder; tcp:// printers only on these ports (ranges allowed).
+        "PRINT_DIR": os.path.join(instance_path, "prints"),
+        "PRINTER_PORTS": "9100-9109",
         "CLOCK": None,
         # The link a client shares; the QR code on the receipt holds it.
         "REFERRAL_LINK": "https://example.invalid/r/{code}",

@@ -1,5 +1,6 @@
 """A paid sale prints its receipt on the till's printer; a printer at fault never blocks the sale, the job
-fails with its reason, and a reprint after the printer comes back prints it."""
+fails with its reason (or stays "sent, not confirmed", never resent by itself), and a reprint after the
+printer comes back prints it. Printer addresses go only where receipts may go."""
 import io
 
 import pytest
@@ -19,11 +20,13 @@ def send_jobs(app):
 
 
 @pytest.fixture
-def printers():
+def printers(app):
+    """printers(mode) -> a loopback PrinterServer; the app allows exactly the started servers' ports."""
     started = []
 
     def start(mode="normal"):
         started.append(PrinterServer(mode))
+        app.config["PRINTER_PORTS"] = ",".join(str(server.port) for server in started)
         return started[-1]
 
     yield start
@@ -71,27 +74,76 @@ def test_paid_sale_prints_its_whole_receipt(app, api, printers):
         ["https://salon.example/r/HELENE-DUPRE"]
 
 
-@pytest.mark.parametrize("mode,reason", [("refuse", "refused the connection"), ("never-read", "does not answer"),
-                                         ("close-mid-job", "dropped the connection"), ("paper-end", "out of paper")])
-def test_printer_faults_leave_the_sale_paid_and_a_reprint_prints(app, api, clock, printers, mode, reason):
+def jobs(api, sale_id):
+    return api.ok("GET", f"/sales/{sale_id}/print-jobs")
+
+
+@pytest.mark.parametrize("mode,reason", [("refuse", "refused the connection"), ("paper-end", "out of paper")])
+def test_printer_faults_before_the_receipt_are_retried_then_a_reprint_prints(app, api, clock, printers, mode, reason):
+    """Nothing of the receipt reached the printer: trying again is safe, twice, then the job fails."""
     faulty = printers(mode)
     paid, _ = paid_sale(api, faulty.url)
     sale_id = paid["sale"]["id"]
     for delay in (0, 5, 30):  # the first try and its two retries
         clock.advance(seconds=delay)
         send_jobs(app)
-    job = api.ok("GET", f"/sales/{sale_id}/print-jobs")[0]
+    job = jobs(api, sale_id)[0]
     assert job["status"] == "failed" and reason in job["error"] and job["attempts"] == 3
     assert api.ok("GET", f"/sales/{sale_id}")["status"] == "paid"
+    reprint_on_a_printer_back(app, api, printers, sale_id, ["failed", "printed"])
 
+
+def reprint_on_a_printer_back(app, api, printers, sale_id, statuses):
     back = printers("normal")
     api.ok("PATCH", "/tills/till-1", {"printer_url": back.url}, as_="manager")
     reprint = api.ok("POST", f"/sales/{sale_id}/print")
     assert reprint["status"] == "queued"
     send_jobs(app)
-    assert [j["status"] for j in api.ok("GET", f"/sales/{sale_id}/print-jobs")] == ["failed", "printed"]
+    assert [j["status"] for j in jobs(api, sale_id)] == statuses
     back.stop()
     assert "Hélène" in decode(back.received[0]).text
+
+
+@pytest.mark.parametrize("mode,reason", [
+    ("never-read-buffered", "answers no status query"),  # the issue's printer: it was marked "printed"
+    ("never-read", "does not answer"),
+    ("close-mid-job", "dropped the connection"),
+    ("mute", "answers no status query"),
+    ("mute-after", "does not answer since it was sent the receipt"),
+])
+def test_a_receipt_sent_but_not_confirmed_is_never_sent_again_by_itself(app, api, clock, printers, mode, reason):
+    """Bytes went out and nothing confirmed them: a second copy may come out, so only a person reprints."""
+    printer = printers(mode)
+    paid, _ = paid_sale(api, printer.url)
+    sale_id = paid["sale"]["id"]
+    assert send_jobs(app) == 1
+    for delay in (5, 30, 3600):  # past every retry delay
+        clock.advance(seconds=delay)
+        assert send_jobs(app) == 0
+    job = jobs(api, sale_id)[0]
+    assert (job["status"], job["attempts"]) == ("unconfirmed", 1)
+    assert reason in job["error"] and "reprint if needed" in job["error"]
+    assert job["finished_at"] is not None
+    printer.stop()
+    assert printer.connections == 1  # the printer was reached once
+    reprint_on_a_printer_back(app, api, printers, sale_id, ["unconfirmed", "printed"])
+
+
+def test_a_printer_set_up_without_status_is_trusted(app, api, printers):
+    mute = printers("mute")
+    paid, _ = paid_sale(api, mute.url + "?status=0")
+    send_jobs(app)
+    assert [(j["status"], j["error"]) for j in jobs(api, paid["sale"]["id"])] == [("printed", "")]
+    mute.stop()
+    assert "Hélène" in decode(mute.received[0]).text
+
+
+def test_a_file_printer_in_the_print_folder_prints(app, api, tmp_path):
+    app.config["PRINT_DIR"] = str(tmp_path)
+    paid, _ = paid_sale(api, f"file://{tmp_path}/till-1.bin")
+    send_jobs(app)
+    assert [j["status"] for j in jobs(api, paid["sale"]["id"])] == ["printed"]
+    assert "Hélène" in decode((tmp_path / "till-1.bin").read_bytes()).text
 
 
 def test_receipt_in_three_formats(api):
@@ -117,3 +169,116 @@ def test_printing_without_a_printer_is_a_clear_refusal(api):
     assert code == 409 and body["error"]["code"] == "no_printer"
     code, body = api.call("PATCH", "/tills/till-1", {"printer_url": "laser://x"}, as_="manager")
     assert code == 422 and "printer_url" in body["error"]["details"]
+
+
+def test_printer_addresses_go_only_where_receipts_may_go(app, api, tmp_path):
+    """file:// inside POS_LOYALTY_PRINT_DIR, tcp:// on printer ports: anything else is a 422 that saves nothing."""
+    folder = tmp_path / "prints"
+    folder.mkdir()
+    (folder / "out").symlink_to(tmp_path)
+    app.config["PRINT_DIR"] = str(folder)
+    api.ok("PATCH", "/tills/till-1", {"printer_url": "tcp://10.0.0.5:9100"}, as_="manager")
+    for url, why in [("tcp://10.0.0.5:22", "printer ports only (9100-9109)"), ("tcp://127.0.0.1:5432", "printer ports"),
+                     ("file:///etc/passwd", "inside the print folder"), (f"file://{folder}/../x.bin", "'..'"),
+                     (f"file://{folder}/out/x.bin", "leads elsewhere"), ("laser://x", "not a printer address")]:
+        code, body = api.call("PATCH", "/tills/till-1", {"printer_url": url, "printer_width": 32}, as_="manager")
+        assert code == 422, url
+        assert why in body["error"]["details"]["printer_url"][0], body
+    assert [(t["printer_url"], t["printer_width"]) for t in api.ok("GET", "/tills", as_="manager")
+            if t["code"] == "till-1"] == [("tcp://10.0.0.5:9100", 48)]
+    assert api.ok("PATCH", "/tills/till-1", {"printer_url": f"file://{folder}/till-1.bin"},
+                  as_="manager")["printer_url"] == f"file://{folder}/till-1.bin"
+    app.config["PRINTER_PORTS"] = "9100-9109,515"
+    assert api.ok("PATCH", "/tills/till-1", {"printer_url": "tcp://10.0.0.5:515"}, as_="manager")
+
+
+def test_a_saved_address_refused_since_fails_the_job_without_sending(app, api, printers):
+    """The rule is checked again when printing: a port no longer allowed is not reached, nor retried."""
+    printer = printers("normal")
+    paid, _ = paid_sale(api, printer.url)
+    app.config["PRINTER_PORTS"] = "9100"
+    send_jobs(app)
+    job = jobs(api, paid["sale"]["id"])[0]
+    assert (job["status"], job["attempts"]) == ("failed", 1)
+    assert "address is refused" in job["error"] and "printer ports only" in job["error"]
+    printer.stop()
+    assert printer.connections == 0
+
+
+@pytest.mark.sqlite_only
+def test_a_bad_printer_setting_stops_the_start(app_config, tmp_path):
+    from pos_loyalty import create_app
+    from pos_loyalty.printing.transports import PrinterConfigError
+
+    with pytest.raises(PrinterConfigError, match="POS_LOYALTY_PRINTER='tcp://10.0.0.5:22': receipts go to printer"):
+        create_app({**app_config, "PRINTER_URL": "tcp://10.0.0.5:22"})
+    with pytest.raises(PrinterConfigError, match="POS_LOYALTY_PRINTER='file:///etc/passwd'"):
+        create_app({**app_config, "PRINTER_URL": "file:///etc/passwd", "PRINT_DIR": str(tmp_path)})
+    with pytest.raises(PrinterConfigError, match="POS_LOYALTY_PRINTER_PORTS='nine'"):
+        create_app({**app_config, "PRINTER_PORTS": "nine"})
+    started = create_app({**app_config, "PRINTER_URL": "tcp://10.0.0.5:515", "PRINTER_PORTS": "515"})
+    with started.app_context():
+        from pos_loyalty.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("variables,message", [
+    ({"POS_LOYALTY_PRINTER": "tcp://10.0.0.5:22"}, "Error: POS_LOYALTY_PRINTER='tcp://10.0.0.5:22': receipts go to "
+                                                   "printer ports only (9100-9109)"),
+    ({"POS_LOYALTY_PRINTER_PORTS": "9100-"}, "Error: POS_LOYALTY_PRINTER_PORTS='9100-': a comma-separated list"),
+])
+def test_the_command_says_which_printer_setting_to_mend(database_url, variables, message):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "POS_LOYALTY_DATABASE_URL": database_url, "POS_LOYALTY_SECRET_KEY": "x", **variables}
+    done = subprocess.run([str(Path(sys.executable).with_name("pos-loyalty")), "serve", "--port", "1"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("language,notice,state,reprint", [
+    ("en", "Sent, not confirmed: the printer did not confirm this receipt", "sent, not confirmed", "Reprint"),
+    ("fr", "Envoyé, non confirmé : l'imprimante n'a pas confirmé ce ticket", "envoyé, non confirmé",
+     "Réimprimer"),
+    ("it", "Inviato, non confermato: la stampante non ha confermato questo scontrino", "inviato, non confermato",
+     "Ristampa"),
+])
+def test_the_till_shows_a_receipt_sent_not_confirmed_with_a_reprint_button(app, api, printers, language, notice,
+                                                                          state, reprint):
+    from panel.logins import log_in
+
+    from pos_loyalty.services.staff import add_staff
+
+    mute = printers("mute-after")
+    paid, _ = paid_sale(api, mute.url)
+    sale_id = paid["sale"]["id"]
+    send_jobs(app)
+    with app.app_context():
+        add_staff("Camille", "cashier", "1234")
+    panel = app.test_client()
+    log_in(panel, "Camille", "1234")
+    page = panel.get(f"/panel/sales/{sale_id}/done?lang={language}").get_data(as_text=True)
+    assert notice in page and f"<strong>{state}</strong>" in page
+    assert f'action="/panel/sales/{sale_id}/print"' in page and f'data-testid="print">{reprint}</button>' in page
+
+    back = printers("normal")
+    api.ok("PATCH", "/tills/till-1", {"printer_url": back.url}, as_="manager")
+    page = panel.get(f"/panel/sales/{sale_id}/done?lang={language}").get_data(as_text=True)
+    reprinted = panel.post(f"/panel/sales/{sale_id}/print", data={"csrf_token": csrf_of(page)})
+    assert reprinted.status_code == 302
+    send_jobs(app)
+    page = panel.get(f"/panel/sales/{sale_id}/done?lang={language}").get_data(as_text=True)
+    assert notice not in page  # the latest job printed
+    assert [j["status"] for j in jobs(api, sale_id)] == ["unconfirmed", "printed"]
+
+
+def csrf_of(page: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

@@ -18,7 +18,7 @@ class PrintJob(db.Model):
     till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
     printer_url: Mapped[str] = mapped_column(String(250))
     width: Mapped[int] = mapped_column(default=48)
-    status: Mapped[str] = mapped_column(String(12), default="queued")  # queued | printing | printed | failed
+    status: Mapped[str] = mapped_column(String(12), default="queued")  # queued | printing | printed | unconfirmed | failed
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(String(250), default="")
     requested_by: Mapped[str] = mapped_column(String(80), default="")

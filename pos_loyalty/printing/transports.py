@@ -7,31 +7,46 @@
     cups://QUEUE                 `lp -d QUEUE -o raw`
     none                         no printer
 
+Where receipts may go (PrinterPlaces): a printer address is typed by a manager and used by the server, so
+file:// only writes inside the print folder (POS_LOYALTY_PRINT_DIR; no "..", no symlink out of it) and
+tcp:// only reaches printer ports (9100-9109 unless POS_LOYALTY_PRINTER_PORTS says otherwise).
+
 How a job is checked (tcp, serial, usb), and why:
 1. Before sending, the printer's paper sensor is asked (DLE EOT 4) with a short timeout. Out of paper or an
-   open cover fails the job before a half receipt is printed.
-2. No answer to that question is NOT a failure by itself: print servers, some USB adapters and many cheap
-   printers never answer status queries. The job is then sent "blind".
+   open cover fails the job before any byte of the receipt is sent: sending it again later is safe.
+2. No answer to that question is not a failure by itself (a printer set up without ?status=0 that cannot
+   answer still gets its receipt), but such a job can then not be confirmed (step 4).
 3. The bytes must be taken within `timeout`: a printer that accepts the connection but does not read (paused,
    jammed, buffer full) fails with "does not answer". Over tcp the socket's unacknowledged bytes are watched
    (Linux), because a small job fits in the kernel's buffers even when nobody reads.
-4. A printer that answered in step 1 is asked again after the job: the answer comes only once it has read
-   everything before the question, so no answer (or a hang-up) means the job was lost mid-way, and paper
-   end at that point means the receipt is incomplete.
+4. The printer is asked again after the job: the answer comes only once it has read everything before the
+   question, so that answer is the confirmation that makes the job "printed". No answer, or a hang-up, means
+   the receipt went out and may or may not have printed; paper end at that point means it is incomplete.
+
+What send() tells, so that a receipt is never printed twice by itself:
+- it returns: the job printed (status answer after the bytes; with ?status=0 the bytes taken, trusted; a
+  file written and flushed; `lp` exiting 0);
+- PrintFailed with `sent` False: nothing of the receipt reached the printer, it may be sent again;
+- PrintFailed with `sent` True: the printer said the receipt is incomplete (paper ran out during it);
+- PrintUnconfirmed (a PrintFailed, `sent` True): bytes went out and nothing confirmed them: the job is
+  "sent, not confirmed", for a person to check and reprint, never resent on its own.
 python-escpos's Network class cannot do this (one timeout for everything, no unsent-byte check, raw socket
 errors), hence the raw socket.
 """
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import socket
+import stat
 import struct
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pos_loyalty.printing import printer_status as status
@@ -49,11 +64,65 @@ class PrinterConfigError(ValueError):
 
 
 class PrintFailed(Exception):
-    """The job did not print (or may not have): `reason` says why, in words a cashier understands."""
+    """The job did not print: `reason` says why, in words a cashier understands. `sent`: some of the
+    receipt reached the printer, so sending it again by itself could print it twice."""
+
+    def __init__(self, reason: str, sent: bool = False):
+        super().__init__(reason)
+        self.reason, self.sent = reason, sent
+
+
+class PrintUnconfirmed(PrintFailed):
+    """The receipt went to the printer, which did not confirm printing it: it may have printed, or not."""
 
     def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+        super().__init__(reason, sent=True)
+
+
+DEFAULT_PRINTER_PORTS = "9100-9109"  # JetDirect raw printing and its neighbours on multi-port print servers
+
+
+@dataclass(frozen=True)
+class PrinterPlaces:
+    """Where receipts may go. A printer address is typed by a manager and used by the server: unchecked, it
+    could append to any file the server may write, or send bytes to any service on the network.
+
+    print_dir: file:// printers write only inside it (None: no file printers); ports: tcp:// printers
+    only on these (first, last) port ranges."""
+    print_dir: str | None
+    ports: tuple[tuple[int, int], ...] = ((9100, 9109),)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "PrinterPlaces":
+        """From PRINT_DIR and PRINTER_PORTS (POS_LOYALTY_PRINT_DIR, POS_LOYALTY_PRINTER_PORTS), or
+        PrinterConfigError naming the variable to mend."""
+        folder = config.get("PRINT_DIR")
+        if folder is not None and not os.path.isabs(str(folder)):
+            raise PrinterConfigError(f"POS_LOYALTY_PRINT_DIR={folder!r}: the print folder is an absolute path")
+        return cls(str(folder) if folder else None, parse_port_ranges(str(config.get("PRINTER_PORTS") or
+                                                                              DEFAULT_PRINTER_PORTS)))
+
+    def allows_port(self, port: int) -> bool:
+        return any(first <= port <= last for first, last in self.ports)
+
+    def describe_ports(self) -> str:
+        return ", ".join(str(first) if first == last else f"{first}-{last}" for first, last in self.ports)
+
+
+def parse_port_ranges(text: str) -> tuple[tuple[int, int], ...]:
+    """ "9100-9109,515" -> ((9100, 9109), (515, 515)), or PrinterConfigError."""
+    ranges = []
+    for item in text.split(","):
+        first, dash, last = item.strip().partition("-")
+        try:
+            low, high = int(first), int(last if dash else first)
+        except ValueError:
+            low = high = 0
+        if not (1 <= low <= high <= 65535):
+            raise PrinterConfigError(f"POS_LOYALTY_PRINTER_PORTS={text!r}: a comma-separated list of ports and "
+                                     "ranges from 1 to 65535, such as 9100-9109,515")
+        ranges.append((low, high))
+    return tuple(ranges)
 
 
 @dataclass(frozen=True)
@@ -118,6 +187,48 @@ def parse_printer_url(url: str) -> PrinterAddress:
     return PrinterAddress("cups", queue)
 
 
+def allowed_printer(url: str, places: PrinterPlaces) -> PrinterAddress:
+    """The address in `url` if receipts may go there (see PrinterPlaces), else PrinterConfigError saying why."""
+    address = parse_printer_url(url)
+    if address.scheme == "tcp" and not places.allows_port(address.port):
+        raise PrinterConfigError(f"{url!r}: receipts go to printer ports only ({places.describe_ports()}); "
+                                 f"to use port {address.port}, add it to POS_LOYALTY_PRINTER_PORTS")
+    if address.scheme == "file":
+        _check_print_file(url, address.target, places.print_dir)
+    return address
+
+
+def check_printer_settings(config: Mapping[str, Any]) -> None:
+    """At start-up: PrinterConfigError naming the variable if POS_LOYALTY_PRINT_DIR, _PRINTER_PORTS or
+    _PRINTER (PRINTER_URL) is wrong, so that a mistake shows at once rather than at the first sale."""
+    places = PrinterPlaces.from_config(config)
+    try:
+        allowed_printer(str(config.get("PRINTER_URL") or "none"), places)
+    except PrinterConfigError as error:
+        raise PrinterConfigError(f"POS_LOYALTY_PRINTER={error}") from None
+
+
+def _check_print_file(url: str, path: str, print_dir: str | None) -> None:
+    if print_dir is None:
+        raise PrinterConfigError(f"{url!r}: file printers are turned off (POS_LOYALTY_PRINT_DIR is empty)")
+    inside = f"a file inside the print folder {print_dir} (POS_LOYALTY_PRINT_DIR)"
+    if ".." in path.split("/"):
+        raise PrinterConfigError(f"{url!r}: a file printer is {inside}, named without '..'")
+    folder, literal = os.path.realpath(print_dir), os.path.normpath(path)
+    real = os.path.realpath(literal)
+    # The path as written must name the print folder (as configured, or as it resolves), and where it
+    # resolves must stay inside: a symlink out of the folder is refused, a symlink as the file itself too.
+    written_inside = any(_strictly_inside(literal, base) for base in (os.path.normpath(print_dir), folder))
+    if not written_inside or not _strictly_inside(real, folder):
+        raise PrinterConfigError(f"{url!r}: a file printer is {inside}; this path leads elsewhere")
+    if os.path.islink(literal):
+        raise PrinterConfigError(f"{url!r}: a file printer is {inside}, not a symbolic link")
+
+
+def _strictly_inside(path: str, folder: str) -> bool:
+    return path != folder and os.path.commonpath([path, folder]) == folder
+
+
 def _tcp_address(url: str, parts, options: dict[str, str]) -> PrinterAddress:
     if not parts.hostname:
         raise PrinterConfigError(f"{url!r}: a network printer is tcp://HOST:9100")
@@ -150,18 +261,21 @@ class Printer(Protocol):
         """Deliver `data`, or raise PrintFailed."""
 
 
-def open_printer(url: str) -> Printer:
-    """The printer at `url`, ready to send to. Nothing is connected yet (a printer that is off must not stop
-    the till from starting); each send() connects, delivers and disconnects."""
-    address = parse_printer_url(url)
+def open_printer(url: str, places: PrinterPlaces) -> Printer:
+    """The printer at `url`, ready to send to, if receipts may go there (PrinterConfigError if not: checked
+    again at each job, since a file may have become a symlink since the address was saved). Nothing is
+    connected yet (a printer that is off must not stop the till from starting); each send() connects,
+    delivers and disconnects."""
+    address = allowed_printer(url, places)
     return {"none": NoPrinter, "file": FilePrinter, "cups": CupsPrinter, "tcp": TcpPrinter,
             "serial": SerialPrinter, "usb": UsbPrinter}[address.scheme](address)
 
 
-def send(url: str, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
-    """Deliver `data` to the printer at `url` within about `timeout` seconds per step, or raise PrintFailed
-    (PrinterConfigError for a malformed URL)."""
-    delivery = open_printer(url).send(data, timeout)
+def send(url: str, data: bytes, places: PrinterPlaces, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
+    """Print `data` on the printer at `url` within about `timeout` seconds per step, or raise PrintFailed
+    (PrintUnconfirmed when it may have printed) or PrinterConfigError (an address that is malformed or
+    points where receipts may not go). Returning means printed: see the module docstring."""
+    delivery = open_printer(url, places).send(data, timeout)
     if delivery.paper_low:
         log.warning("printer %s: paper roll nearly finished", url)
     return delivery
@@ -180,12 +294,24 @@ class FilePrinter:
     address: PrinterAddress
 
     def send(self, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
+        """Printed once written and flushed: there is no one to confirm it beyond the operating system."""
+        path = self.address.target
+        # Append: a device file takes it as is, a plain file keeps every job like a paper roll. O_NOFOLLOW:
+        # a symlink put in place of the file after its address was checked is refused, not followed.
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
         try:
-            # Append: a device file takes it as is, a plain file keeps every job like a paper roll.
-            with open(self.address.target, "ab") as handle:
-                handle.write(data)
+            descriptor = os.open(path, flags, 0o644)
         except OSError as error:
-            raise PrintFailed(f"Cannot write to {self.address.target}: {error.strerror or error}.") from None
+            raise PrintFailed(f"Cannot write to {path}: {error.strerror or error}.") from None
+        try:
+            with os.fdopen(descriptor, "ab") as handle:
+                handle.write(data)
+                handle.flush()
+                if stat.S_ISREG(os.fstat(descriptor).st_mode):
+                    os.fsync(descriptor)
+        except OSError as error:
+            raise PrintUnconfirmed(f"Writing to {path} failed part-way ({error.strerror or error}): part of the "
+                                   "receipt may have printed; check, then reprint if needed.") from None
         return Delivery()
 
 
@@ -202,11 +328,13 @@ class CupsPrinter:
             done = subprocess.run([lp, "-d", queue, "-o", "raw"], input=data, capture_output=True,
                                   timeout=max(timeout, 5.0))
         except subprocess.TimeoutExpired:
-            raise PrintFailed(f"CUPS did not take the job for printer {queue} in time.") from None
+            # lp was stopped while handing the job over: CUPS may have queued it, or not.
+            raise PrintUnconfirmed(f"CUPS did not answer in time for printer {queue}: the receipt may still "
+                                   "print; check, then reprint if needed.") from None
         if done.returncode != 0:
             message = done.stderr.decode(errors="replace").strip() or f"lp exited with {done.returncode}"
             raise PrintFailed(f"CUPS refused the job for printer {queue}: {message}")
-        return Delivery()
+        return Delivery()  # lp exits 0 once CUPS has queued the job: from then on CUPS owns it
 
 
 class _Link(Protocol):
@@ -222,7 +350,7 @@ class _Link(Protocol):
 
 
 def _deliver(link: _Link, data: bytes, timeout: float, where: str, asks_status: bool) -> Delivery:
-    """Steps 1 to 4 of the module docstring."""
+    """Steps 1 to 4 of the module docstring: returns only when the job counts as printed."""
     paper = link.ask(status.PAPER, min(timeout, STATUS_TIMEOUT)) if asks_status else None
     if paper is not None:
         if status.paper_out(paper):
@@ -231,17 +359,29 @@ def _deliver(link: _Link, data: bytes, timeout: float, where: str, asks_status: 
         problem = status.offline_problem(cause) if cause is not None else None
         if problem:
             raise PrintFailed(f"The printer at {where} cannot print: {problem}.")
-    link.write(data, timeout)
-    link.finish(timeout)
-    if paper is None:
-        return Delivery(status_known=False)
-    after = link.ask(status.PAPER, timeout)
+    # From the first byte of the receipt on, a failure may leave part of it printed (or waiting in the
+    # printer, to come out when it wakes up): only a person can tell, so nothing below is PrintFailed(sent=False).
+    try:
+        link.write(data, timeout)
+        link.finish(timeout)
+        if not asks_status:
+            return Delivery(status_known=False)  # ?status=0: the printer cannot answer, and is trusted
+        after = link.ask(status.PAPER, timeout)
+    except PrintUnconfirmed:
+        raise
+    except PrintFailed as failure:
+        raise PrintUnconfirmed(f"{failure.reason} Part of the receipt may have printed: check, then reprint "
+                               "if needed.") from None
+    if after is None and paper is None:
+        raise PrintUnconfirmed(f"The printer at {where} took the receipt but answers no status query, so it "
+                               "cannot confirm it printed: check, then reprint if needed. (A printer that "
+                               "cannot answer is set up with ?status=0.)")
     if after is None:
-        raise PrintFailed(f"The printer at {where} does not answer since it was sent the receipt: it may not "
-                          "have printed; check it, then reprint.")
+        raise PrintUnconfirmed(f"The printer at {where} does not answer since it was sent the receipt: it may "
+                               "not have printed; check it, then reprint if needed.")
     if status.paper_out(after):
         raise PrintFailed(f"The printer at {where} ran out of paper during the receipt: load a new roll, "
-                          "then reprint.")
+                          "then reprint.", sent=True)
     return Delivery(status_known=True, paper_low=status.paper_low(after))
 
 
@@ -283,8 +423,7 @@ class _TcpLink:
         self.connection, self.where = connection, where
 
     def _dropped(self) -> PrintFailed:
-        return PrintFailed(f"The printer at {self.where} dropped the connection in the middle of the job: "
-                           "check it, then reprint.")
+        return PrintFailed(f"The printer at {self.where} dropped the connection (switched off or unplugged?).")
 
     def write(self, data: bytes, timeout: float) -> None:
         self.connection.settimeout(timeout)
@@ -307,8 +446,7 @@ class _TcpLink:
                 return
             if time.monotonic() >= deadline:
                 raise PrintFailed(f"The printer at {self.where} does not answer: it accepted the connection but "
-                                  f"has not taken the receipt after {timeout:g} s ({waiting} bytes still waiting; "
-                                  "paused, jammed or busy?).")
+                                  f"has not taken the receipt after {timeout:g} s (paused, jammed or busy?).")
             time.sleep(POLL)
 
     def ask(self, query: bytes, timeout: float) -> int | None:
@@ -394,8 +532,7 @@ class _SerialLink:
             raise PrintFailed(f"The printer at {self.device} does not answer: it did not take the receipt within "
                               f"{timeout:g} s (off, out of paper or cable?).") from None
         except (serial.SerialException, OSError) as error:
-            raise PrintFailed(f"The printer at {self.device} dropped the connection in the middle of the job: "
-                              f"{error}.") from None
+            raise PrintFailed(f"The printer at {self.device} dropped the connection: {error}.") from None
 
     def finish(self, timeout: float) -> None:
         pass  # the written bytes sit in the serial driver; the status answer after them proves they went
@@ -459,8 +596,7 @@ class _UsbLink:
             raise PrintFailed(f"The printer at {self.where} does not answer: it did not take the receipt within "
                               f"{timeout:g} s.") from None
         except self.core.USBError as error:
-            raise PrintFailed(f"The printer at {self.where} dropped the connection in the middle of the job: "
-                              f"{error}.") from None
+            raise PrintFailed(f"The printer at {self.where} dropped the connection: {error}.") from None
 
     def finish(self, timeout: float) -> None:
         pass  # a USB bulk write returns once the printer has taken the bytes

@@ -4,12 +4,16 @@ queries (DLE EOT n) like an Epson printer, or misbehaves on purpose:
     normal         reads everything, answers status "online, paper OK"
     refuse         the port is closed: connections are refused
     never-read     accepts connections and never reads (a hung printer whose small buffer is full)
+    never-read-buffered  accepts connections and never reads, but with an ordinary socket buffer that takes
+                   a whole receipt: nothing on the wire tells it from a printer that read it
     close-mid-job  answers the status question, reads a little of the job, then hangs up (RST)
     paper-end      answers the paper sensor query with "paper end" (and reads whatever is sent)
     mute           reads everything but never answers status queries (print servers, cheap printers)
+    mute-after     answers the status queries before the job, reads it, and never answers the one after
 
 Bounded: a few connections, a few MB, daemon threads, and it stops by itself after `lifetime` seconds.
 Use it as a context manager or call stop(); `received` then holds one bytes object per connection.
+`places` allows exactly this server's port, as a test configuration would (POS_LOYALTY_PRINTER_PORTS).
 """
 from __future__ import annotations
 
@@ -17,7 +21,9 @@ import socket
 import struct
 import threading
 
-MODES = ("normal", "refuse", "never-read", "close-mid-job", "paper-end", "mute")
+from pos_loyalty.printing.transports import PrinterPlaces
+
+MODES = ("normal", "refuse", "never-read", "never-read-buffered", "close-mid-job", "paper-end", "mute", "mute-after")
 OK = {1: 0x16, 2: 0x12, 3: 0x12, 4: 0x12}  # fixed bits (0x12) plus, for n=1, the drawer pin "high" bit
 PAPER_END = {1: 0x1E, 2: 0x32, 3: 0x12, 4: 0x72}  # offline; stopped at paper end; both paper-end bits
 
@@ -54,6 +60,10 @@ class PrinterServer:
     def url(self) -> str:
         return f"tcp://127.0.0.1:{self.port}"
 
+    @property
+    def places(self) -> PrinterPlaces:
+        return PrinterPlaces(print_dir=None, ports=((self.port, self.port),))
+
     def __enter__(self) -> "PrinterServer":
         return self
 
@@ -74,7 +84,7 @@ class PrinterServer:
                 if self.connections > self.max_connections:
                     connection.close()
                     continue
-            if self.mode == "never-read":
+            if self.mode in ("never-read", "never-read-buffered"):
                 self._held.append(connection)  # never read, never closed until stop()
                 continue
             thread = threading.Thread(target=self._serve, args=(connection,), daemon=True)
@@ -100,7 +110,8 @@ class PrinterServer:
                 while (at := pending.find(b"\x10\x04")) != -1 and at + 2 < len(pending):
                     n = pending[at + 2]
                     pending = pending[at + 3:]
-                    if self.mode != "mute" and n in OK:
+                    silent = self.mode == "mute" or (self.mode == "mute-after" and answered >= 2)
+                    if not silent and n in OK:
                         connection.sendall(bytes([(PAPER_END if self.mode == "paper-end" else OK)[n]]))
                         answered += 1
                 pending = pending[-2:]
