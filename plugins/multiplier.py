@@ -8,6 +8,8 @@ from pos_loyalty.hookspecs import EarningContext, Multiplier, RuleKind, hookimpl
 
 PLUGIN_NAME = "multiplier"
 __version__ = "1.0"
+# How the OpenAPI document describes a time of day ("18:00", "18:00:30").
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
 WEEKDAY_NAMES = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
 
 
@@ -17,9 +19,9 @@ class MultiplierRuleSchema(Schema):
     starts_on = fields.Date(load_default=None, allow_none=True)
     ends_on = fields.Date(load_default=None, allow_none=True)
     weekdays = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=7)),
-                           load_default=list, validate=validate.Length(max=7))
-    from_time = fields.Time(load_default=None, allow_none=True)
-    to_time = fields.Time(load_default=None, allow_none=True)
+                           load_default=list, validate=validate.Length(max=7), metadata={"uniqueItems": True})
+    from_time = fields.Time(load_default=None, allow_none=True, metadata={"pattern": TIME_PATTERN})
+    to_time = fields.Time(load_default=None, allow_none=True, metadata={"pattern": TIME_PATTERN})
     description = fields.String(load_default="", validate=validate.Length(max=80))
 
     @validates_schema

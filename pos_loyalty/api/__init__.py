@@ -1,9 +1,8 @@
 """The JSON API under /api/v1: one blueprint per resource, one error body, bearer tokens."""
 from __future__ import annotations
 
-from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 from werkzeug.routing import IntegerConverter
 
 DATABASE_INT_MAX = 2**63 - 1
@@ -35,17 +34,30 @@ def schema_name(schema) -> str:
     return name
 
 
+def refuse_unknown_query_parameters() -> None:
+    """webargs ignores unknown query parameters by default; ours are refused like unknown body fields
+    ("?limt=5" is a typo worth telling), by each schema's own `unknown` (marshmallow's default: RAISE)."""
+    parser = Blueprint.ARGUMENTS_PARSER
+    parser.DEFAULT_UNKNOWN_BY_LOCATION = {**parser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+
+
 def register_api(app: Flask) -> Api:
     from . import clients, history, printing, program, reports, rewards, sales, tills
+    from .document import ErrorResponsesPlugin, SchemaPlugin, document_rule_kinds
     from .errors import register_error_handlers
+    from .input_guard import register_input_guard
 
     app.url_map.converters["int"] = IdConverter
-    api = LoyaltyApi(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+    refuse_unknown_query_parameters()
+    api = LoyaltyApi(app, spec_kwargs={"marshmallow_plugin": SchemaPlugin(schema_name_resolver=schema_name),
+                                       "extra_plugins": [ErrorResponsesPlugin(app)]})
     api.register_converter(IdConverter, lambda converter: {"type": "integer", "minimum": 0,
                                                            "maximum": DATABASE_INT_MAX})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     for module in (program, history, rewards, clients, sales, printing, reports, tills):
         api.register_blueprint(module.bp)
+    document_rule_kinds(api, app.extensions["pos_loyalty"].earning_rules.rule_kinds())
+    register_input_guard(app)
     register_error_handlers(app)
     return api

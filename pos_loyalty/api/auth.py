@@ -57,6 +57,7 @@ def requires(role: str):
                 raise Forbidden("This call is for managers.")
             return view(*args, **kwargs)
 
+        wrapper.required_role = role  # the OpenAPI document says 403 where a manager is required
         return wrapper
 
     return decorator
