@@ -48,6 +48,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_panel(app)
 
+    from pos_loyalty.security_headers import init_security_headers
+
+    init_security_headers(app)
+
     from pos_loyalty.cli import register_commands
 
     register_commands(app)

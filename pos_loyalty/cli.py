@@ -1,4 +1,4 @@
-"""The `pos-loyalty` command (Flask's CLI conventions): db, demo, serve, token, staff, expire."""
+"""The `pos-loyalty` command (Flask's CLI conventions): db, demo, serve, token, staff, salon, expire."""
 from __future__ import annotations
 
 import click
@@ -53,17 +53,59 @@ def token_group() -> None:
 @click.option("--name", default=None, help="Who or what uses it: a till code or a person.")
 @click.option("--till", "till_code", default=None, help="The till a till token belongs to (default till-1).")
 @click.option("--salon", "salon_code", default=None, help="The salon's code (default: the first salon).")
+@click.option("--expires-in", "expires_in", default=None, type=click.IntRange(1, 36500), metavar="DAYS",
+              help="The token stops working after this many days.")
+@click.option("--expires", "expires_on", default=None, type=click.DateTime(formats=["%Y-%m-%d"]),
+              metavar="YYYY-MM-DD", help="The token works until the end of this day (salon time).")
 @with_appcontext
-def token_create(role: str, name: str | None, till_code: str | None, salon_code: str | None) -> None:
+def token_create(role: str, name: str | None, till_code: str | None, salon_code: str | None,
+                 expires_in: int | None, expires_on) -> None:
     """Create a token; it is printed once, as the last line."""
     from pos_loyalty.services.staff import create_token
 
     try:
-        row, token = create_token(role, name, till_code, salon_code)
+        row, token = create_token(role, name, till_code, salon_code, expires_in_days=expires_in,
+                                  expires_on=expires_on.date() if expires_on else None)
     except DomainError as error:
         _fail(error)
-    click.echo(f"Created {role} token “{row.name}” (id {row.id}). Keep it secret; it is not shown again:")
+    until = f", valid until {row.expires_at.isoformat(timespec='minutes')}" if row.expires_at else ""
+    click.echo(f"Created {role} token “{row.name}” (id {row.id}{until}). Keep it secret; it is not shown again:")
     click.echo(token)
+
+
+@token_group.command("list")
+@click.option("--salon", "salon_code", default=None, help="The salon's code (default: the first salon).")
+@with_appcontext
+def token_list(salon_code: str | None) -> None:
+    """The salon's tokens: name, role, till, created, expires, revoked (never the secret)."""
+    from pos_loyalty.services.staff import list_tokens
+
+    def when(moment) -> str:
+        return moment.isoformat(timespec="minutes") if moment else "-"
+
+    try:
+        tokens = list_tokens(salon_code)
+    except DomainError as error:
+        _fail(error)
+    click.echo("name\trole\ttill\tcreated\texpires\trevoked")
+    for token in tokens:
+        click.echo(f"{token.name}\t{token.role}\t{token.till or '-'}\t{when(token.created_at)}\t"
+                   f"{when(token.expires_at)}\t{when(token.revoked_at)}")
+
+
+@token_group.command("revoke")
+@click.argument("name")
+@click.option("--salon", "salon_code", default=None, help="The salon's code (default: the first salon).")
+@with_appcontext
+def token_revoke(name: str, salon_code: str | None) -> None:
+    """Revoke the salon's token(s) named NAME: refused from the next request on."""
+    from pos_loyalty.services.staff import revoke_tokens
+
+    try:
+        revoked = revoke_tokens(name, salon_code)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Revoked {len(revoked)} token(s) named “{name}”.")
 
 
 @click.group("staff")
@@ -86,6 +128,37 @@ def staff_add(name: str, role: str, pin: str, salon_code: str | None) -> None:
     except DomainError as error:
         _fail(error)
     click.echo(f"Added {role} {staff.name} (id {staff.id}).")
+
+
+@staff_group.command("pin")
+@click.argument("who")
+@click.option("--pin", required=True, help="The new PIN: 4 to 8 digits.")
+@click.option("--salon", "salon_code", default=None, help="The salon's code (default: the first salon).")
+@with_appcontext
+def staff_pin(who: str, pin: str, salon_code: str | None) -> None:
+    """Give WHO (a name or an id) a new PIN; their open panel sessions end."""
+    from pos_loyalty.services.staff import change_pin, find_staff
+
+    try:
+        staff = change_pin(find_staff(who, salon_code).id, pin)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"New PIN for {staff.name}; their panel sessions are closed.")
+
+
+@staff_group.command("deactivate")
+@click.argument("who")
+@click.option("--salon", "salon_code", default=None, help="The salon's code (default: the first salon).")
+@with_appcontext
+def staff_deactivate(who: str, salon_code: str | None) -> None:
+    """WHO (a name or an id) can no longer log in; their open panel sessions end."""
+    from pos_loyalty.services.staff import deactivate_staff, find_staff
+
+    try:
+        staff = deactivate_staff(find_staff(who, salon_code).id)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"{staff.name} can no longer log in; their panel sessions are closed.")
 
 
 @click.group("salon")

@@ -16,6 +16,9 @@ ENVIRONMENT_KEYS = {
     "POS_LOYALTY_LOGIN_RATE": "LOGIN_RATE",
     "POS_LOYALTY_LOGIN_RATE_STORAGE": "LOGIN_RATE_STORAGE",
 }
+# Switches written in the environment as true/false, yes/no, on/off or 1/0.
+BOOLEAN_KEYS = {"SECURE_COOKIES"}
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 def default_config(instance_path: str) -> dict:
@@ -23,12 +26,12 @@ def default_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "pos_loyalty.sqlite"),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "PRINTER_URL": "none",
-        "SECRET_KEY": None,
-        "PLUGINS_DIR": None,
-        "PLUGINS": [],
         # file:// printers write only inside this folder; tcp:// printers only on these ports (ranges allowed).
         "PRINT_DIR": os.path.join(instance_path, "prints"),
         "PRINTER_PORTS": "9100-9109",
+        "SECRET_KEY": None,
+        "PLUGINS_DIR": None,
+        "PLUGINS": [],
         "CLOCK": None,
         # The link a client shares; the QR code on the receipt holds it.
         "REFERRAL_LINK": "https://example.invalid/r/{code}",
@@ -42,8 +45,29 @@ def default_config(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        # True when the panel is served over HTTPS (a TLS proxy): session and device cookies get the Secure
+        # flag. Off by default, since tills often reach the server over plain HTTP on the salon's LAN.
+        "SECURE_COOKIES": False,
+        # Wrong PINs accepted from one client address (Flask-Limiter's notation), on top of the per-staff lock.
+        "LOGIN_RATE": "10 per minute",
+        # Where the counts live: memory:// counts per process (one waitress process); with several worker
+        # processes, a shared store such as redis://host:6379 (Flask-Limiter's storage URIs).
+        "LOGIN_RATE_STORAGE": "memory://",
     }
 
 
 def from_environment() -> dict:
-    return {key: os.environ[env] for env, key in ENVIRONMENT_KEYS.items() if os.environ.get(env)}
+    return {key: parse_setting(key, os.environ[env]) for env, key in ENVIRONMENT_KEYS.items() if os.environ.get(env)}
+
+
+def parse_setting(key: str, value: str):
+    """A variable's text as the setting's type; a switch that is neither true nor false stops the start."""
+    if key not in BOOLEAN_KEYS:
+        return value
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    env = next(name for name, target in ENVIRONMENT_KEYS.items() if target == key)
+    raise ValueError(f"{env}={value!r}: write true or false.")

@@ -1,20 +1,15 @@
-"""Bearer tokens for tills and managers: stored as SHA-256 digests, compared in constant time by lookup.
-
-Tokens are 256-bit random strings, so a fast digest is the right tool (a slow password hash is for PINs).
+"""Bearer tokens for tills and managers: stored as SHA-256 digests (services/secret_keys.py), looked up by
+digest; a revoked or expired token (by the injectable clock) is refused from the very next request.
 """
 from __future__ import annotations
 
 import functools
-import hashlib
-import secrets
 
 from flask import g, request
-from sqlalchemy import select
 
 from pos_loyalty.core.errors import DomainError, Forbidden
-from pos_loyalty.extensions import db
-from pos_loyalty.models import ApiToken
 from pos_loyalty.services.actor import Actor
+from pos_loyalty.services.staff import token_in_force
 
 ROLES = ("till", "manager")
 
@@ -24,14 +19,6 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
-def new_token() -> str:
-    return "pl_" + secrets.token_urlsafe(32)
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def authenticate() -> Actor:
     if "actor" in g:
         return g.actor
@@ -39,9 +26,9 @@ def authenticate() -> Actor:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Send the API token as `Authorization: Bearer TOKEN`.")
-    row = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == token_digest(token.strip()))).first()
-    if row is None or row.revoked_at is not None:
-        raise Unauthorized("This API token is unknown or revoked.")
+    row = token_in_force(token.strip())
+    if row is None:
+        raise Unauthorized("This API token is unknown, revoked or expired.")
     g.actor = Actor(name=row.name, role=row.role, salon_id=row.salon_id, till_id=row.till_id, token_id=row.id)
     return g.actor
 

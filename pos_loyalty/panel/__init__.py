@@ -1,7 +1,8 @@
 """The web panel: the cashier's checkout at /, the client's display at /display, managers under /manage.
 
-It calls the same services as the JSON API; it only renders. Login by PIN (Flask-Login), CSRF on every
-form (Flask-WTF), French, English and Italian (Flask-Babel).
+It calls the same services as the JSON API; it only renders. Login by PIN (Flask-Login, sessions kept
+server-side), wrong PINs throttled per client address (Flask-Limiter), till devices bound by a manager
+(/devices), CSRF on every form (Flask-WTF), French, English and Italian (Flask-Babel), its own error pages.
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def select_locale() -> str:
 
 
 def init_panel(app: Flask) -> None:
-    from pos_loyalty.panel import auth, checkout, display, manage
+    from pos_loyalty.panel import auth, checkout, devices, display, manage
+    from pos_loyalty.panel.errors import register_error_pages
     from pos_loyalty.panel.context import register_template_helpers
 
     app.config.setdefault("PANEL_IDLE_MINUTES", 5)
@@ -41,6 +43,8 @@ def init_panel(app: Flask) -> None:
     login_manager.user_loader(auth.load_user)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path.rstrip("/") + "/translations"))
-    for module in (auth, checkout, display, manage):
+    for module in (auth, checkout, display, manage, devices):
         app.register_blueprint(module.bp)
     register_template_helpers(app)
+    register_error_pages(app)
+    auth.throttle_logins(app)

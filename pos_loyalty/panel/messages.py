@@ -20,5 +20,7 @@ def say(error: DomainError) -> str:
         "no_printer": lambda: _("No printer is set up for this till."),
         "unknown_referral_code": lambda: _("No client has this referral code."),
         "rewards_held": lambda: _("Remove the rewards before changing the client."),
+        "not_this_till": lambda: _("This device works at its own till only."),
+        "till_not_found": lambda: _("This salon has no such till."),
     }
     return known[error.code]() if error.code in known else error.message

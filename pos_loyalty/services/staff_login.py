@@ -26,10 +26,17 @@ def active_staff(salon_id: int) -> list[Staff]:
                                    .order_by(Staff.name)))
 
 
-def log_in(staff_id: int, pin: str) -> Staff:
+def log_in(staff_id: int, pin: str, salon_id: int | None = None, managers_only: bool = False) -> Staff:
+    """The staff member, once the PIN is right. Someone outside the login page's scope (another salon's
+    staff on a bound till, a cashier on a device no manager has bound yet) gets the answer of an unknown
+    name, and their PIN is not even tried."""
     with transaction():
-        staff = db.session.scalars(select(Staff).where(Staff.id == staff_id, Staff.active.is_(True))
-                                   .with_for_update()).first()
+        query = select(Staff).where(Staff.id == staff_id, Staff.active.is_(True))
+        if salon_id is not None:
+            query = query.where(Staff.salon_id == salon_id)
+        if managers_only:
+            query = query.where(Staff.role == "manager")
+        staff = db.session.scalars(query.with_for_update()).first()
         if staff is None:
             raise WrongPin("Choose your name, then type your PIN.")
         now = runtime().now()
