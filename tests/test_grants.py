@@ -57,3 +57,36 @@ def test_grant_of_another_client_is_refused(api):
     code, body = api.call("POST", f"/sales/{sale['id']}/redemptions",
                           {"reward_id": reward["id"], "grant_id": grant["grant_id"]})
     assert code == 404 and body["error"]["code"] == "grant_not_found"
+
+
+def test_refund_of_a_sale_paid_with_a_granted_reward_gives_the_grant_back(api):
+    """PRODUCT §2: a refund returns what the sale redeemed. A granted reward cost no points, so what comes
+    back is the grant itself, usable again on another sale; the points the sale earned are taken back."""
+    add_item(api, "CUT", "Coupe femme", "60.00", category="cut")
+    reward = add_reward(api, "10 € off", 100)
+    client = new_client(api, "Inès", "Garnier")
+    grant = api.ok("POST", f"/clients/{client['id']}/rewards", {"reward_id": reward["id"], "reason": "Contest"},
+                   as_="manager")
+    sale = sell(api, client["id"], ("CUT", 1, "60.00"), pay=False)
+    api.ok("POST", f"/sales/{sale['id']}/redemptions", {"reward_id": reward["id"], "grant_id": grant["grant_id"]})
+    paid = api.ok("POST", f"/sales/{sale['id']}/payments", {"amount": "50.00", "method": "card"})
+    assert (paid["points_earned"], paid["points_redeemed"], paid["balance"]) == (50, 0, 50)
+    assert [r["status"] for r in api.ok("GET", f"/clients/{client['id']}/rewards")] == ["used"]
+
+    refund = api.ok("POST", f"/sales/{sale['id']}/refund", as_="manager")
+    assert (refund["points_reversed"], refund["points_returned"], refund["balance"]) == (50, 0, 0)
+    assert [(r["grant_id"], r["status"]) for r in api.ok("GET", f"/clients/{client['id']}/rewards")] == \
+        [(grant["grant_id"], "available")]
+    summary = api.ok("GET", f"/clients/{client['id']}/loyalty")
+    assert [g["grant_id"] for g in summary["granted_rewards"]] == [grant["grant_id"]]
+    assert summary["balance"] == 0
+
+    again = sell(api, client["id"], ("CUT", 1, "60.00"), pay=False)
+    held = api.ok("POST", f"/sales/{again['id']}/redemptions",
+                  {"reward_id": reward["id"], "grant_id": grant["grant_id"]})
+    assert held["due"] == "50.00" and held["quote"]["points_to_redeem"] == 0
+    paid = api.ok("POST", f"/sales/{again['id']}/payments", {"amount": "50.00", "method": "card"})
+    assert (paid["points_redeemed"], paid["balance"]) == (0, 50)
+    assert [r["status"] for r in api.ok("GET", f"/clients/{client['id']}/rewards")] == ["used"]
+    history = api.ok("GET", f"/clients/{client['id']}/ledger", query={"limit": 200})["items"]
+    assert sum(e["points"] for e in history) == 50
