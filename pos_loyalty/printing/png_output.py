@@ -74,7 +74,8 @@ def _draw_text(draw: ImageDraw.ImageDraw, y: int, text: str, bold: bool, underli
                       anchor="ms")
     if underline and text.strip():
         start = len(text) - len(text.lstrip())
-        draw.line((MARGIN + start * cell, y + CELL_HEIGHT * scale + 3, MARGIN + len(text) * cell,
+        # Pillow draws both end points: the last dot is the last cell's, not the first one past the paper.
+        draw.line((MARGIN + start * cell, y + CELL_HEIGHT * scale + 3, MARGIN + len(text) * cell - 1,
                    y + CELL_HEIGHT * scale + 3), fill=0, width=scale)
 
 
