@@ -129,6 +129,19 @@ def test_a_receipt_sent_but_not_confirmed_is_never_sent_again_by_itself(app, api
     reprint_on_a_printer_back(app, api, printers, sale_id, ["unconfirmed", "printed"])
 
 
+def test_a_receipt_cut_short_by_the_paper_fails_and_is_not_resent(app, api, clock, printers):
+    """The printer said the roll ended during the receipt: part of it is out, so only a person reprints."""
+    printer = printers("runs-out")
+    paid, _ = paid_sale(api, printer.url)
+    send_jobs(app)
+    clock.advance(seconds=35)
+    assert send_jobs(app) == 0
+    job = jobs(api, paid["sale"]["id"])[0]
+    assert (job["status"], job["attempts"]) == ("failed", 1) and "ran out of paper during" in job["error"]
+    printer.stop()
+    assert printer.connections == 1
+
+
 def test_a_printer_set_up_without_status_is_trusted(app, api, printers):
     mute = printers("mute")
     paid, _ = paid_sale(api, mute.url + "?status=0")

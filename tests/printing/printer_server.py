@@ -10,6 +10,7 @@ queries (DLE EOT n) like an Epson printer, or misbehaves on purpose:
     paper-end      answers the paper sensor query with "paper end" (and reads whatever is sent)
     mute           reads everything but never answers status queries (print servers, cheap printers)
     mute-after     answers the status queries before the job, reads it, and never answers the one after
+    runs-out       paper OK before the job, paper end in the answer after it (the roll ended mid-receipt)
 
 Bounded: a few connections, a few MB, daemon threads, and it stops by itself after `lifetime` seconds.
 Use it as a context manager or call stop(); `received` then holds one bytes object per connection.
@@ -23,7 +24,8 @@ import threading
 
 from pos_loyalty.printing.transports import PrinterPlaces
 
-MODES = ("normal", "refuse", "never-read", "never-read-buffered", "close-mid-job", "paper-end", "mute", "mute-after")
+MODES = ("normal", "refuse", "never-read", "never-read-buffered", "close-mid-job", "paper-end", "mute", "mute-after",
+         "runs-out")
 OK = {1: 0x16, 2: 0x12, 3: 0x12, 4: 0x12}  # fixed bits (0x12) plus, for n=1, the drawer pin "high" bit
 PAPER_END = {1: 0x1E, 2: 0x32, 3: 0x12, 4: 0x72}  # offline; stopped at paper end; both paper-end bits
 
@@ -112,7 +114,8 @@ class PrinterServer:
                     pending = pending[at + 3:]
                     silent = self.mode == "mute" or (self.mode == "mute-after" and answered >= 2)
                     if not silent and n in OK:
-                        connection.sendall(bytes([(PAPER_END if self.mode == "paper-end" else OK)[n]]))
+                        out = self.mode == "paper-end" or (self.mode == "runs-out" and answered >= 2)
+                        connection.sendall(bytes([(PAPER_END if out else OK)[n]]))
                         answered += 1
                 pending = pending[-2:]
                 if self.mode == "close-mid-job" and answered and len(job) > self.cut_after:

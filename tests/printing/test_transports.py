@@ -87,6 +87,13 @@ def test_a_printer_silent_after_the_receipt_is_unconfirmed(printer_server):
     assert RECEIPT in server.received[0]
 
 
+def test_paper_running_out_during_the_receipt_is_a_failure_after_sending(printer_server):
+    server = printer_server("runs-out")
+    with pytest.raises(PrintFailed, match="ran out of paper during the receipt") as failure:
+        send(server.url, RECEIPT, server.places, timeout=0.3)
+    assert failure.value.sent and not isinstance(failure.value, PrintUnconfirmed)
+
+
 def test_a_printer_set_up_without_status_is_trusted(printer_server):
     """?status=0: no question is asked, and the receipt taken counts as printed."""
     server = printer_server("mute")
