@@ -13,10 +13,12 @@ from decimal import Decimal
 
 from marshmallow import ValidationError, fields, validate
 
+from pos_loyalty.core import quote as core_quote
+
 MAX_MONEY = Decimal("10000000.00")
 MAX_POINTS = 1_000_000_000
 MAX_QUANTITY = 999
-MAX_SALE_POINTS = MAX_POINTS
+MAX_SALE_POINTS = core_quote.MAX_SALE_POINTS
 
 # Control characters other than tab and newline (C0, DEL, C1): PostgreSQL refuses NUL, the others garble
 # receipts and CSV exports. Written with \u escapes so that Python, ECMA and Rust regexes (the document's

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
+from .errors import Invalid
 from .pricing import PricedLine
 from .program import EarningRule, ProgramTerms
 
@@ -97,6 +98,10 @@ class Quote:
 
 
 LEDGER_CREDIT_KINDS = {"earn", "service", "bonus", "referral", "welcome"}
+# The most a sale may credit (the client's and the referrer's points together). Far above any salon's
+# sale, it keeps every sum of points (a balance, a report) far below 2**63, and a sale beyond it is refused
+# when it is quoted (opened, changed, paid), before a payment is taken, instead of failing half paid.
+MAX_SALE_POINTS = 1_000_000_000
 
 
 def quote_sale(context: EarningContext, provider: EarningRuleProvider) -> Quote:
@@ -116,4 +121,9 @@ def quote_sale(context: EarningContext, provider: EarningRuleProvider) -> Quote:
             continue
         if earning.points:
             earnings.append(earning)
-    return Quote(earnings=tuple(earnings), multipliers=multipliers, multiplier=factor)
+    quote = Quote(earnings=tuple(earnings), multipliers=multipliers, multiplier=factor)
+    if context.client is not None and quote.client_points + quote.referrer_points > MAX_SALE_POINTS:
+        raise Invalid(f"This sale would earn {quote.client_points + quote.referrer_points} points; a sale earns at"
+                      f" most {MAX_SALE_POINTS}.", code="too_many_points",
+                      details={"lines": [f"At most {MAX_SALE_POINTS} points a sale."]})
+    return quote
