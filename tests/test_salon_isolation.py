@@ -37,6 +37,7 @@ class Chain:
     paris_job_id: int = 0
     paris_token_ids: list[int] = field(default_factory=list)
     paris_item_id: int = 0
+    paris_device_id: int = 0
     lyon_sale_id: int = 0
     lyon_redemption_id: int = 0
 
@@ -224,3 +225,335 @@ def test_another_salons_cashier_cannot_open_a_sales_pages_on_the_panel(app, chai
     own = till_browser(app, chain.staff["paris_manager"], PINS["paris_manager"])
     panel_login(own, chain.staff["paris_cashier"], PINS["paris_cashier"])
     assert own.get(f"/panel/sales/{paid}/done").status_code == 200  # Paris' own cashier opens it
+
+
+# The generated walk: every route of the URL map and every operation of the OpenAPI document, with every
+# path parameter that names a salon's object filled with the first salon's, called by the second salon.
+
+@dataclass(frozen=True)
+class SalonObject:
+    """How a URL names one kind of salon-owned object: Paris' ones (attacked), Lyon's own one (to mix with
+    Paris' in a URL of two parameters), and a value that names nothing (its answer must be the same)."""
+
+    paris: object  # Chain -> list of values
+    lyon: object = None  # Chain -> value, or None
+    missing: object = None
+    beside_the_sale: bool = False  # a line position names something only with the sale it belongs to
+
+
+# Keyed by (the URL segment before the parameter, its name). A route whose parameter is in none of these
+# tables fails the walk: say here whose object it names before adding the route.
+SALON_OBJECTS = {
+    ("sales", "sale_id"): SalonObject(lambda c: sorted(c.paris_sales.values()), lambda c: c.lyon_sale_id, 987654321),
+    ("redemptions", "redemption_id"): SalonObject(lambda c: sorted(c.paris_redemptions.values()),
+                                                  lambda c: c.lyon_redemption_id, 987654322),
+    ("lines", "position"): SalonObject(lambda c: [0, 1], beside_the_sale=True),
+    ("tills", "code"): SalonObject(lambda c: ["till-2"], lambda c: "till-1", "no-such-till"),
+    ("catalogue", "item_id"): SalonObject(lambda c: [c.paris_item_id], None, 987654323),
+    ("print-jobs", "job_id"): SalonObject(lambda c: [c.paris_job_id], None, 987654324),
+    ("devices", "device_id"): SalonObject(lambda c: [c.paris_device_id], None, 987654325),
+    ("staff", "staff_id"): SalonObject(lambda c: [c.staff["paris_cashier"], c.staff["paris_manager"]], None,
+                                       987654326),
+    ("tokens", "token_id"): SalonObject(lambda c: c.paris_token_ids, None, 987654327),
+}
+CHAIN_OBJECTS = {  # the whole chain's: any salon reaches them
+    ("clients", "client_id"): lambda c: c.client_id,
+    ("rewards", "reward_id"): lambda c: c.reward_id,
+    ("rules", "rule_id"): lambda c: c.rule_id,
+}
+NOT_OBJECTS = {("static", "filename")}
+
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+URL_MAP_PARAMETER = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
+TEMPLATE_PARAMETER = re.compile(r"\{([^{}]+)\}")
+
+
+def every_route(app, http) -> tuple[dict[tuple[str, str], dict | None], dict]:
+    """(method, template) -> its OpenAPI operation (None for a panel page), from the URL map and the
+    OpenAPI document both: a route documented but not served, or served but not documented, is walked."""
+    document = http.get("/api/v1/openapi.json").get_json()
+    routes: dict[tuple[str, str], dict | None] = {}
+    for rule in app.url_map.iter_rules():
+        template = URL_MAP_PARAMETER.sub(r"{\1}", rule.rule)
+        for method in rule.methods:
+            routes.setdefault((method, template), None)
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method.upper() in HTTP_METHODS:
+                routes[(method.upper(), path)] = {**operation, "path_parameters": item.get("parameters", [])}
+    return routes, document
+
+
+def parameter_keys(template: str) -> list[tuple[str, str]]:
+    return [(template[:found.start()].rstrip("/").rsplit("/", 1)[-1], found.group(1))
+            for found in TEMPLATE_PARAMETER.finditer(template)]
+
+
+def unclassified(template: str) -> list[tuple[str, str]]:
+    return [key for key in parameter_keys(template)
+            if key not in SALON_OBJECTS and key not in CHAIN_OBJECTS and key not in NOT_OBJECTS]
+
+
+def names_a_salon_object(template: str) -> bool:
+    return any(key in SALON_OBJECTS for key in parameter_keys(template))
+
+
+@dataclass(frozen=True)
+class Filling:
+    """The route's parameters filled in: the values, and the same with Paris' objects replaced by missing ones."""
+
+    values: dict[str, object]
+    missing: dict[str, object]
+
+    def url(self, template: str, values: dict | None = None) -> str:
+        values = self.values if values is None else values
+        return TEMPLATE_PARAMETER.sub(lambda found: str(values[found.group(1)]), template)
+
+    def as_if_missing(self, message: str) -> str:
+        """A message of the missing twin, with the ids it names put back to Paris' ones."""
+        for name, missing in self.missing.items():
+            if missing != self.values[name]:
+                message = message.replace(str(missing), str(self.values[name]))
+        return message
+
+
+def fillings(template: str, chain: Chain) -> list[Filling]:
+    """Every way to fill the route with at least one of Paris' objects, the other parameters Lyon's own."""
+    from itertools import product
+
+    choices = []
+    for section, name in parameter_keys(template):
+        if (section, name) in CHAIN_OBJECTS:
+            value = CHAIN_OBJECTS[(section, name)](chain)
+            choices.append([(name, value, value, False)])
+            continue
+        kind = SALON_OBJECTS[(section, name)]
+        if kind.beside_the_sale:
+            choices.append([(name, value, value, False) for value in kind.paris(chain)])
+            continue
+        options = [(name, value, kind.missing, True) for value in kind.paris(chain)]
+        assert options, f"no object of Paris to name for {section}/{{{name}}}: create one in the chain fixture"
+        if kind.lyon is not None:
+            options.append((name, kind.lyon(chain), kind.lyon(chain), False))
+        choices.append(options)
+    return [Filling({name: value for name, value, _, _ in combination},
+                    {name: missing for name, _, missing, _ in combination})
+            for combination in product(*choices) if any(foreign for *_, foreign in combination)]
+
+
+def own_filling(template: str, chain: Chain) -> Filling | None:
+    """The route filled with Lyon's own objects only, when Lyon has one of each kind."""
+    values = {}
+    for section, name in parameter_keys(template):
+        if (section, name) in CHAIN_OBJECTS:
+            values[name] = CHAIN_OBJECTS[(section, name)](chain)
+        elif (section, name) in SALON_OBJECTS and SALON_OBJECTS[(section, name)].lyon is not None:
+            values[name] = SALON_OBJECTS[(section, name)].lyon(chain)
+        elif (section, name) == ("lines", "position"):
+            values[name] = 0
+        else:
+            return None
+    return Filling(values, values)
+
+
+def example_of(schema: dict, document: dict, name: str, chain: Chain):
+    """A plausible value for a field of the OpenAPI document: a valid request must reach the salon check."""
+    if "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    known = {"client_id": chain.client_id, "reward_id": chain.reward_id, "code": "CUT", "quantity": 1,
+             "amount": "10.00", "method": "card", "printer_url": "tcp://127.0.0.1:9100", "format": "text"}
+    if name in known:
+        return known[name]
+    if "example" in schema:
+        return schema["example"]
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type", "object")
+    if kind == "object":
+        fields = {field: spec for field, spec in schema.get("properties", {}).items() if not spec.get("readOnly")}
+        wanted = [field for field in schema.get("required", []) if field in fields] or list(fields)[:1]
+        return {field: example_of(fields[field], document, field, chain) for field in wanted}
+    if kind == "array":
+        return [example_of(schema.get("items", {}), document, name, chain)]
+    if kind == "integer":
+        return max(schema.get("minimum", 1), 1)
+    if kind == "number":
+        return 1
+    if kind == "boolean":
+        return True
+    return {"date": "2026-11-22", "date-time": "2026-11-22T10:15:00+01:00"}.get(schema.get("format"), "Walk")
+
+
+def request_of(operation: dict | None, document: dict, chain: Chain) -> tuple[dict | None, dict]:
+    """The JSON body and query string of a plausible call (the panel's are its forms, see walk_panel)."""
+    if operation is None:
+        return None, {}
+    body = None
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" in content:
+        body = example_of(content["application/json"]["schema"], document, "", chain)
+    query = {parameter["name"]: example_of(parameter["schema"], document, parameter["name"], chain)
+             for parameter in operation.get("parameters", []) if parameter["in"] == "query" and parameter.get("required")}
+    return body, query
+
+
+@pytest.fixture
+def walkers(app, chain):
+    """Lyon's three ways in: its till token, its manager token, and a cashier's and a manager's panel
+    sessions on Lyon's till-1, whose screen shows Lyon's own open sale (with its reward held)."""
+    lyon_till = till_browser(app, chain.staff["lyon_manager"], PINS["lyon_manager"])
+    cashier_csrf = panel_login(lyon_till, chain.staff["lyon_cashier"], PINS["lyon_cashier"])
+    lyon_office = till_browser(app, chain.staff["lyon_manager"], PINS["lyon_manager"])
+    manager_csrf = panel_login(lyon_office, chain.staff["lyon_manager"], PINS["lyon_manager"])
+    till_browser(app, chain.staff["paris_manager"], PINS["paris_manager"], till="till-2")  # Paris binds a device
+    with app.app_context():
+        from pos_loyalty.extensions import db
+        from pos_loyalty.models import Salon, Till, TillDevice
+        from pos_loyalty.services.actor import Actor
+        from pos_loyalty.services.till_screen import show
+
+        lyon = db.session.scalars(select(Salon).where(Salon.code == "lyon")).one()
+        till = db.session.scalars(select(Till).where(Till.salon_id == lyon.id, Till.code == "till-1")).one()
+        show(Actor("Lyon Cashier", "till", lyon.id, till.id), sale_id=chain.lyon_sale_id, client_id=chain.client_id)
+        chain.paris_device_id = db.session.scalars(select(TillDevice.id).where(TillDevice.salon_id != lyon.id)
+                                                   .order_by(TillDevice.id.desc())).first()
+    return {"till token": ("api", "till"), "manager token": ("api", "manager"),
+            "cashier session": ("panel", (lyon_till, cashier_csrf)),
+            "manager session": ("panel", (lyon_office, manager_csrf))}
+
+
+def call(chain: Chain, walker, method: str, url: str, body, query):
+    """(status, JSON body or None, mimetype) of one call by one of Lyon's ways in."""
+    way, who = walker
+    if way == "api":
+        headers = {"Authorization": f"Bearer {chain.lyon.tokens[who]}"}
+        response = chain.lyon.http.open(url, method=method, json=body, headers=headers, query_string=query)
+    else:
+        browser, csrf = who
+        form = {"csrf_token": csrf, "amount": "10,00", "method": "card", "code": "CUT", "quantity": "1",
+                "client_id": str(chain.client_id), "reward_id": str(chain.reward_id), "till": "till-1"}
+        data = form if method in ("POST", "PUT", "PATCH", "DELETE") else None
+        response = browser.open(url, method=method, data=data)
+    return response.status_code, response.get_json(silent=True), response.mimetype
+
+
+def test_every_route_naming_another_salons_object_is_a_404_that_changes_nothing(app, client, chain, walkers):
+    routes, document = every_route(app, client)
+    forgotten = {template: unclassified(template) for _, template in routes if unclassified(template)}
+    assert not forgotten, f"say whose object these parameters name (SALON_OBJECTS or CHAIN_OBJECTS): {forgotten}"
+    walked, reached = set(), set()
+    before = database_rows(app)
+    for (method, template), operation in sorted(routes.items(), key=lambda route: (route[0][1], route[0][0])):
+        if not names_a_salon_object(template):
+            continue
+        body, query = request_of(operation, document, chain)
+        for filling in fillings(template, chain):
+            for who, walker in walkers.items():
+                if (walker[0] == "api") != template.startswith("/api/"):
+                    continue
+                status, answer, mimetype = call(chain, walker, method, filling.url(template), body, query)
+                twin_status, twin, _ = call(chain, walker, method, filling.url(template, filling.missing), body, query)
+                assert database_rows(app) == before, f"{who} {method} {filling.url(template)} (or its twin naming" \
+                                                     f" {filling.url(template, filling.missing)}) changed the database"
+                where = f"{who}: {method} {filling.url(template)} answered {status} {answer}"
+                walked.add((method, template))
+                if method == "OPTIONS":  # answered by the framework alone, the same whatever the ids
+                    assert (status, answer) == (twin_status, twin), where
+                    continue
+                if status == 403 and twin_status == 403:
+                    continue  # refused by role before any object is looked up: nothing is revealed
+                assert status == 404 and twin_status == 404, where
+                reached.add((method, template))
+                if method == "HEAD":
+                    continue  # no body: the status is the answer
+                if walker[0] == "api":
+                    assert set(answer["error"]) == {"code", "message", "details"}, where
+                    assert answer["error"] == {**twin["error"], "message": filling.as_if_missing(
+                        twin["error"]["message"])}, f"{where}, unlike a missing id: {twin}"
+                else:
+                    assert mimetype == "text/html", where
+    salon_routes = {route for route in routes if names_a_salon_object(route[1]) and route[0] != "OPTIONS"}
+    beside_a_sale_only = {route for route in salon_routes if not fillings(route[1], chain)}
+    # A panel line position names a line of the till's own sale: no URL can name another salon's there.
+    assert beside_a_sale_only == {("POST", "/panel/lines/{position}/remove")}
+    assert reached == salon_routes - beside_a_sale_only, "each route must get past the role check once"
+    assert {("GET", "/api/v1/sales/{sale_id}"), ("POST", "/api/v1/sales/{sale_id}/refund"),
+            ("PATCH", "/api/v1/tills/{code}"), ("GET", "/panel/sales/{sale_id}/receipt.png")} <= walked
+
+
+def test_lyon_reaches_its_own_objects_and_the_chains(app, client, chain, walkers):
+    """The same walk's positive side: Lyon's own objects and the chain's (clients, rewards, rules, the
+    program) answer Lyon, so the 404s above come from the salon check and nothing else."""
+    routes, document = every_route(app, client)
+    answered = {}
+    for (method, template), operation in sorted(routes.items()):
+        keys = parameter_keys(template)
+        if method != "GET" or not keys or any(key in NOT_OBJECTS for key in keys):
+            continue
+        filling = own_filling(template, chain)
+        if filling is None:
+            continue
+        body, query = request_of(operation, document, chain)
+        for who in ("manager token", "cashier session"):
+            walker = walkers[who]
+            if (walker[0] == "api") != template.startswith("/api/"):
+                continue
+            status, answer, _ = call(chain, walker, method, filling.url(template), body, query)
+            assert status == 200, f"{who}: GET {filling.url(template)} answered {status} {answer}"
+            answered[template] = status
+    assert {"/api/v1/clients/{client_id}", "/api/v1/rewards/{reward_id}", "/api/v1/rules/{rule_id}",
+            "/api/v1/sales/{sale_id}", "/panel/clients/{client_id}", "/panel/sales/{sale_id}/done"} <= set(answered)
+    assert chain.lyon.ok("GET", "/program")["currency"] == "EUR"
+    adjusted = chain.lyon.ok("POST", f"/clients/{chain.client_id}/adjustments", {"points": 5, "reason": "Walk"},
+                             as_="manager")
+    assert adjusted["balance"] == chain.lyon.ok("GET", f"/clients/{chain.client_id}/loyalty")["balance"]
+
+
+def test_ledger_rows_carry_the_salon_of_their_sale(app, chain, clock):
+    """Earned, redeemed and refunded points are the sale's salon's (its figures); an adjustment is the
+    acting manager's salon's; an expiry belongs to no salon (the points are the chain's)."""
+    from datetime import timedelta
+
+    lyon_sale = chain.lyon_sale_id
+    chain.lyon.ok("POST", f"/sales/{lyon_sale}/payments", {"amount": "55.00", "method": "card"})
+    chain.lyon.ok("POST", f"/sales/{lyon_sale}/refund", as_="manager")
+    clock.set(clock() + timedelta(days=800))  # the points of the first day expire
+    chain.lyon.ok("GET", f"/clients/{chain.client_id}/loyalty", as_="manager")
+    with app.app_context():
+        from pos_loyalty.extensions import db
+        from pos_loyalty.models import LedgerEntry, Sale, Salon
+
+        salon_of = dict(db.session.execute(select(Salon.id, Salon.code)).all())
+        sale_salon = {sale_id: salon_of[salon_id] for sale_id, salon_id in db.session.execute(
+            select(Sale.id, Sale.salon_id)).all()}
+        entries = db.session.scalars(select(LedgerEntry).order_by(LedgerEntry.id)).all()
+        kinds = {(entry.kind, salon_of.get(entry.salon_id), sale_salon.get(entry.sale_id)) for entry in entries}
+    assert {("earn", "lyon", "lyon"), ("redeem", "lyon", "lyon"), ("refund", "lyon", "lyon"),
+            ("earn", "main", "main"), ("redeem", "main", "main"), ("adjust", "main", None),
+            ("expire", None, None)} <= kinds
+    assert all(salon == sale for _, salon, sale in kinds if sale is not None), kinds
+
+
+def test_an_actor_at_another_salons_till_is_refused(app, chain):
+    """A session or token always belongs to its salon's till (login and `token create` see to it); should
+    one ever name another salon's till, the services refuse it as a till that does not exist."""
+    from pos_loyalty.core.errors import NotFound
+    from pos_loyalty.services import sales
+    from pos_loyalty.services.actor import Actor
+    from pos_loyalty.services.till_screen import screen_of, show
+
+    before = database_rows(app)
+    with app.app_context():
+        from pos_loyalty.extensions import db
+        from pos_loyalty.models import Salon, Till
+
+        lyon = db.session.scalars(select(Salon.id).where(Salon.code == "lyon")).one()
+        paris_till = db.session.scalars(select(Till.id).where(Till.salon_id != lyon, Till.code == "till-1")).one()
+        astray = Actor("Lyon cashier", "till", lyon, till_id=paris_till)
+        for attempt in (lambda: sales.create_sale(astray, {"lines": [{"code": "CUT", "quantity": 1}]}),
+                        lambda: screen_of(astray), lambda: show(astray, sale_id=None, client_id=chain.client_id)):
+            with pytest.raises(NotFound) as refused:
+                attempt()
+            assert refused.value.code == "till_not_found"
+        db.session.remove()
+    assert database_rows(app) == before

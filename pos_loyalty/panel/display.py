@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from pos_loyalty.panel.auth import staff_required
-from pos_loyalty.panel.checkout import client_panel, not_found_page
+from pos_loyalty.panel.checkout import client_panel
 from pos_loyalty.panel.context import panel_actor
 from pos_loyalty.services import sales
 from pos_loyalty.services.context import salon_time
@@ -22,7 +22,6 @@ def page():
 
 @bp.route("/display/state")
 @staff_required()
-@not_found_page
 def state():
     actor = panel_actor()
     screen = screen_of(actor)
