@@ -68,10 +68,11 @@ def test_paid_sale_prints_its_whole_receipt(app, api, printers):
                      f"{paid['balance']} points", "expirent le 22/11/2027", "Hélène", "€", "HELENE-DUPRE",
                      "Plus que", "Bon de 25 €"]:
         assert expected in text, expected
-    import qrcode
-
-    assert [zxingcpp.read_barcode(qrcode.make(p).get_image().convert("L")).text for p in decoded.qr_payloads] == \
-        ["https://salon.example/r/HELENE-DUPRE"]
+    link = api.ok("GET", f"/clients/{helene['id']}")["referral_link"]
+    assert link == "https://salon.example/r/HELENE-DUPRE"
+    (symbol,) = decoded.qr_symbols  # GS ( k: the printer draws it with the module size the bytes chose
+    assert symbol.payload == link and symbol.width_dots <= 576  # on 80 mm paper
+    assert zxingcpp.read_barcode(symbol.draw()).text == link
 
 
 def jobs(api, sale_id):
@@ -174,6 +175,28 @@ def test_receipt_in_three_formats(api):
     assert Image.open(io.BytesIO(png.get_data())).format == "PNG"
     code, body = api.call("GET", f"/sales/{sale_id}/receipt", query={"format": "pdf"})
     assert code == 422
+
+
+@pytest.mark.parametrize("output,width", [("png", 32), ("png", 48), ("escpos", 32)])
+def test_the_receipt_qr_code_scans_to_the_clients_own_link(api, output, width):
+    """Scanned from what the product sends: the PNG preview, and the raster image in the ESC/POS bytes of a
+    58 mm printer without a QR command (80 mm printers get GS ( k, which the printer draws: see above)."""
+    paid, helene = paid_sale(api)
+    link = api.ok("GET", f"/clients/{helene['id']}")["referral_link"]
+    assert link == "https://salon.example/r/HELENE-DUPRE"  # Hélène's, not Paul's who referred her
+    answer = api.http.get(f"/api/v1/sales/{paid['sale']['id']}/receipt?format={output}&width={width}",
+                          headers={"Authorization": f"Bearer {api.tokens['till']}"})
+    assert answer.status_code == 200
+    if output == "png":
+        image = Image.open(io.BytesIO(answer.get_data()))
+        assert image.format == "PNG"
+    else:
+        decoded = decode(answer.get_data())
+        assert decoded.qr_payloads == [] and len(decoded.images) == 1
+        image = decoded.images[0]
+        assert image.width <= width * 12  # within the 384 dots of 58 mm paper
+    scanned = zxingcpp.read_barcodes(image.convert("L"))
+    assert [code.text for code in scanned] == [link]
 
 
 def test_printing_without_a_printer_is_a_clear_refusal(api):

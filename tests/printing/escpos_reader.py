@@ -3,7 +3,8 @@ python-escpos: it knows the commands a receipt may use and raises UnknownCommand
 or malformed command fails a test instead of printing garbage on a salon's paper.
 
 decode(bytes) gives the printed lines (text decoded in the code page chosen by ESC t, with the style each
-line was printed in), the QR payloads of GS ( k, the raster images of GS v 0, the cuts and the status
+line was printed in), the QR payloads of GS ( k (and each symbol with the module size and error correction
+the bytes chose, which the printer draws itself), the raster images of GS v 0, the cuts and the status
 queries (DLE EOT) it met.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PIL import Image
 CODE_PAGES = {0: "cp437", 2: "cp850", 3: "cp860", 4: "cp863", 5: "cp865", 16: "cp1252", 17: "cp866",
               18: "cp852", 19: "cp858"}
 QR_FUNCTIONS = {65: "model", 67: "module size", 69: "error correction", 80: "store", 81: "print"}
+QR_LEVELS = {48: "L", 49: "M", 50: "Q", 51: "H"}
 
 
 class UnknownCommand(Exception):
@@ -30,10 +32,35 @@ class Line:
     double: bool = False
 
 
+@dataclass(frozen=True)
+class QRSymbol:
+    """A QR code as GS ( k asked the printer to print it: the printer's firmware draws the modules."""
+    payload: str
+    module_dots: int
+    error_correction: str  # L, M, Q or H
+
+    def draw(self) -> Image.Image:
+        """The symbol as the printer draws it: `module_dots` dots a module, in the chosen correction level,
+        with the white paper around it as quiet zone."""
+        import qrcode
+
+        levels = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
+                  "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}
+        code = qrcode.QRCode(error_correction=levels[self.error_correction], box_size=self.module_dots, border=4)
+        code.add_data(self.payload.encode("utf-8"))
+        return code.make_image().get_image().convert("L")
+
+    @property
+    def width_dots(self) -> int:
+        """Dots across the symbol itself, quiet zone excluded: what must fit on the paper."""
+        return self.draw().width - 8 * self.module_dots
+
+
 @dataclass
 class Decoded:
     lines: list[Line] = field(default_factory=list)
     qr_payloads: list[str] = field(default_factory=list)
+    qr_symbols: list[QRSymbol] = field(default_factory=list)
     images: list[Image.Image] = field(default_factory=list)
     cuts: int = 0
     code_pages: list[int] = field(default_factory=list)
@@ -57,6 +84,8 @@ class _Reader:
         self.line_style: dict | None = None  # the style of the line's first character
         self.qr_store: bytes | None = None
         self.qr_ready = {65: False, 67: False, 69: False}
+        self.qr_module_dots = 3  # Epson's defaults until GS ( k 167 and 169 say otherwise
+        self.qr_level = "L"
 
     def take(self, count: int) -> bytes:
         if self.i + count > len(self.data):
@@ -185,9 +214,11 @@ class _Reader:
         elif function == 67:
             if len(body) != 3 or not 1 <= body[2] <= 16:
                 raise self.fail("QR module size is 1 to 16 dots")
+            self.qr_module_dots = body[2]
         elif function == 69:
             if len(body) != 3 or body[2] not in (48, 49, 50, 51):
                 raise self.fail("QR error correction is L, M, Q or H")
+            self.qr_level = QR_LEVELS[body[2]]
         elif function == 80:
             if body[2:3] != b"0" or len(body) < 4:
                 raise self.fail("QR store needs m = '0' and data")
@@ -196,6 +227,7 @@ class _Reader:
             if self.qr_store is None:
                 raise self.fail("QR printed with no data stored")
             self.out.qr_payloads.append(self.qr_store.decode("utf-8"))
+            self.out.qr_symbols.append(QRSymbol(self.out.qr_payloads[-1], self.qr_module_dots, self.qr_level))
             self.qr_store = None
         else:
             raise self.fail(f"QR function {function}")
