@@ -32,7 +32,8 @@ class Sale(db.Model):
     program_version: Mapped[int | None] = mapped_column(nullable=True)
     points_earned: Mapped[int] = mapped_column(Points, default=0)  # by the client, once paid
     points_redeemed: Mapped[int] = mapped_column(Points, default=0)
-    # The client's balance right after this sale was paid (or refunded): what its receipt shows, whenever printed.
+    # The client's balance right after this sale was paid: what its receipt shows, whenever printed (a
+    # refund answers its own balance and leaves this one as it was).
     balance_after: Mapped[int | None] = mapped_column(Points, nullable=True)
     # The client's next expiry right after this sale was paid, for the same reason (None: nothing expires).
     next_expiry_points: Mapped[int | None] = mapped_column(Points, nullable=True)
