@@ -164,3 +164,23 @@ def test_a_single_salon_needs_no_binding(app, api):
     with client.session_transaction() as session:
         assert session["till_code"] == "till-2"
     assert client.get("/").status_code == 200
+
+
+def test_a_manager_unbinds_this_device(app, chain):
+    client = app.test_client()
+    bind(client, "Isabelle", "9876")
+    log_in(client, "Isabelle", "9876")
+    page = client.get("/devices/").get_data(as_text=True)
+    assert 'data-testid="device-till"' in page
+    response = client.post("/devices/unbind", data={"csrf_token": csrf_of(page)})
+    assert response.status_code == 302 and client.get_cookie("pos_loyalty_device") is None
+    with app.app_context():
+        from sqlalchemy import select
+
+        from pos_loyalty.extensions import db
+        from pos_loyalty.models import TillDevice
+
+        assert db.session.scalars(select(TillDevice.revoked_at)).one() is not None  # a kept copy opens nothing
+    assert client.get("/").headers["Location"].endswith("/devices/")  # no till until bound again
+    post_form(client, "/logout")
+    assert set(staff_ids(client.get("/login").get_data(as_text=True))) == {"Isabelle", "Léa"}
