@@ -4,6 +4,7 @@ rewards and the program belong to the whole chain and stay open to every salon."
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
@@ -427,6 +428,8 @@ def call(chain: Chain, walker, method: str, url: str, body, query):
     way, who = walker
     if way == "api":
         headers = {"Authorization": f"Bearer {chain.lyon.tokens[who]}"}
+        if method in ("POST", "PUT", "PATCH", "DELETE"):  # a refusal keeps no answer to replay either
+            headers["Idempotency-Key"] = f"walk-{uuid.uuid4()}"
         response = chain.lyon.http.open(url, method=method, json=body, headers=headers, query_string=query)
     else:
         browser, csrf = who
