@@ -211,3 +211,13 @@ def test_every_patch_of_the_document_says_and_refuses_nothing_to_change(api, app
         for raw in (b"", b"{}"):
             error = refused(api, app, "PATCH", concrete, 422, raw=raw, headers=JSON, as_="manager")
             assert error["details"] == {"_schema": ["Nothing to change: give at least one field."]}, (path, error)
+
+
+def test_webargs_messages_become_an_object():
+    """A message about the whole body (webargs' {"json": ["Invalid JSON body."]}) was answered as a list."""
+    from pos_loyalty.api.errors import field_details
+
+    assert field_details({"json": ["Invalid JSON body."]}) == {"_schema": ["Invalid JSON body."]}
+    assert field_details({"json": {"lines": ["Missing."]}, "query": {"q": ["Short."]}}) == \
+        {"lines": ["Missing."], "q": ["Short."]}
+    assert field_details(["Bad."]) == {"_schema": ["Bad."]}
