@@ -29,3 +29,41 @@ def test_versions_and_audit_are_for_managers(api):
         assert status == 403 and body["error"]["code"] == "forbidden"
         status, body = api.call("GET", path, as_=None)
         assert status == 401
+
+
+def test_every_manager_action_leaves_who_what_before_and_after_in_the_audit(app, api):
+    from salon_setup import add_item, give_points, new_client, sell
+
+    set_program(api, points_per_unit="2")
+    rule = add_rule(api, kind="service", service_code="CUT", points=10)
+    api.ok("PATCH", f"/rules/{rule['id']}", {"points": 15}, as_="manager")
+    add_item(api, "CUT", "Coupe", "30.00")
+    client = new_client(api, "Léa", "Roux")
+    give_points(api, client["id"], 40, "Goodwill")
+    paid = sell(api, client["id"], ("CUT", 1, "30.00"))
+    api.ok("POST", f"/sales/{paid['sale']['id']}/refund", as_="manager")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["staff", "add", "--name", "Zoé", "--role", "cashier", "--pin", "4321"]).exit_code == 0
+    assert runner.invoke(args=["token", "create", "--role", "till", "--name", "till-9"]).exit_code == 0
+    assert runner.invoke(args=["token", "revoke", "till-9"]).exit_code == 0
+
+    page = api.ok("GET", "/audit", as_="manager")
+    by_action = {}
+    for item in page["items"]:
+        by_action.setdefault(item["action"], item)
+    assert list(by_action) == ["token.revoke", "token.create", "staff.add", "sale.refund", "points.adjust",
+                               "catalogue.create", "rule.update", "rule.create", "program.update"]
+    program = by_action["program.update"]
+    assert (program["before"], program["after"], program["staff"], program["channel"]) == (
+        {"points_per_unit": "1"}, {"points_per_unit": "2"}, "Ana (manager)", "api")
+    assert (by_action["rule.update"]["before"], by_action["rule.update"]["after"]) == ({"points": 10}, {"points": 15})
+    adjust = by_action["points.adjust"]
+    assert (adjust["object"], adjust["before"], adjust["after"]["balance"], adjust["after"]["reason"]) == (
+        f"client {client['id']}", {"balance": 0}, 40, "Goodwill")
+    assert by_action["sale.refund"]["after"]["status"] == "refunded"
+    assert by_action["staff.add"]["channel"] == "cli" and by_action["staff.add"]["staff"] == "command line"
+    assert "4321" not in str(page)  # never a PIN or a token
+
+    filtered = api.ok("GET", "/audit", as_="manager", query={"action": "rule"})["items"]
+    assert [item["action"] for item in filtered] == ["rule.update", "rule.create"]
+    assert api.ok("GET", "/audit", as_="manager", query={"q": "till-9"})["items"][0]["object"] == "token till-9"

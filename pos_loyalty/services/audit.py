@@ -42,6 +42,16 @@ def record(actor: Actor, action: str, obj: str, before: dict | None = None, afte
                               before=json_ready(before), after=json_ready(after)))
 
 
+def by_command_line(salon_id: int) -> Actor:
+    """Who a command such as `pos-loyalty staff add` acts as: the audit trail says "command line"."""
+    return Actor("command line", "manager", salon_id, channel="cli")
+
+
+def by_staff(staff) -> Actor:
+    """A staff member acting on a panel page that works with the Staff row itself (till devices)."""
+    return Actor(staff.name, "manager" if staff.role == "manager" else "till", staff.salon_id, channel="panel")
+
+
 def changed_only(before: dict, after: dict) -> tuple[dict, dict]:
     """The fields that changed, on both sides: what an auditor wants to read."""
     keys = [key for key in after if before.get(key) != after.get(key)]

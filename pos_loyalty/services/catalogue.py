@@ -6,6 +6,7 @@ from sqlalchemy import select
 from pos_loyalty.core.errors import Conflict, NotFound
 from pos_loyalty.extensions import db
 from pos_loyalty.models import CatalogueItem
+from pos_loyalty.services import audit
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.transaction import transaction
 
@@ -36,6 +37,7 @@ def create_item(actor: Actor, fields: dict) -> CatalogueItem:
         item = CatalogueItem(salon_id=actor.salon_id, **fields)
         db.session.add(item)
         db.session.flush()
+        audit.record(actor, "catalogue.create", f"item {item.code}", None, fields)
         return item
 
 
@@ -46,6 +48,8 @@ def update_item(actor: Actor, item_id: int, fields: dict) -> CatalogueItem:
             raise NotFound(f"Catalogue item {item_id} does not exist.", code="item_not_found")
         if "category" in fields:
             fields["category"] = (fields["category"] or "").lower()
+        before = {name: getattr(item, name) for name in fields}
         for name, value in fields.items():
             setattr(item, name, value)
+        audit.record(actor, "catalogue.update", f"item {item.code}", *audit.changed_only(before, fields))
         return item

@@ -8,6 +8,7 @@ from pos_loyalty.core.wording import say
 from pos_loyalty.extensions import db
 from pos_loyalty.models import RewardGrant
 from pos_loyalty.services import ledger
+from pos_loyalty.services import audit
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.clients import get_client
 from pos_loyalty.services.context import current_terms, salon_time
@@ -35,6 +36,8 @@ def grant_reward(actor: Actor, client_id: int, reward_id: int, reason: str) -> R
                                             name=reward.name, reason=grant.reason), reward_id=reward.id, rule_version=current_terms().version,
                             salon_id=actor.salon_id, staff=actor.name)
         db.session.flush()
+        audit.record(actor, "grant.create", f"client {client.id}", None,
+                     {"grant_id": grant.id, "reward_id": reward.id, "name": reward.name, "reason": grant.reason})
         return grant
 
 

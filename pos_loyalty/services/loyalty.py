@@ -12,6 +12,7 @@ from pos_loyalty.core.summary import LoyaltySummary, RewardOffer, summarise
 from pos_loyalty.extensions import db
 from pos_loyalty.models import LedgerEntry
 from pos_loyalty.services import ledger
+from pos_loyalty.services import audit
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.clients import get_client
 from pos_loyalty.services.context import current_terms, salon_time
@@ -88,6 +89,7 @@ def adjust_points(actor: Actor, client_id: int, points: int, reason: str) -> Led
                                   earned_on=clock.today, expires_on=expiry_date(clock.today, terms.validity_months),
                                   **source)
             db.session.flush()  # the answer shows the entry's id
+            _audit_adjustment(actor, client_id, account.balance - points, entry)
             return entry
         available = account.balance - account.held
         if -points > available:
@@ -97,7 +99,13 @@ def adjust_points(actor: Actor, client_id: int, points: int, reason: str) -> Led
         entry = ledger.debit(account, points=-points, kind="adjust", description=reason, at=clock.now,
                              today=clock.today, allow_debt=False, **source)
         db.session.flush()
+        _audit_adjustment(actor, client_id, account.balance - points, entry)
         return entry
+
+
+def _audit_adjustment(actor: Actor, client_id: int, balance_before: int, entry: LedgerEntry) -> None:
+    audit.record(actor, "points.adjust", f"client {client_id}", {"balance": balance_before},
+                 {"balance": balance_before + entry.points, "points": entry.points, "reason": entry.description})
 
 
 def rewards_obtained(client_id: int) -> list[dict]:

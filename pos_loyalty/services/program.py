@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -9,6 +10,7 @@ from pos_loyalty.core.errors import Conflict, Invalid, NotFound
 from pos_loyalty.extensions import db
 from pos_loyalty.models import CatalogueItem, EarningRuleRow, ProgramVersion, Reward
 from pos_loyalty.runtime import runtime
+from pos_loyalty.services import audit
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.context import current_program
 from pos_loyalty.services.transaction import transaction, use_case_cache
@@ -58,7 +60,14 @@ def update_program(actor: Actor, changes: dict) -> ProgramVersion:
         changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
         if not changed:
             return current
+        audit.record(actor, "program.update", "program", {k: _plain(getattr(current, k)) for k in changed},
+                     {k: _plain(v) for k, v in changed.items()})
         return new_version("program: " + ", ".join(sorted(changed)), actor.name, **changed)
+
+
+def _plain(value):
+    """A ratio as the manager typed it ("1", "1.5"), not the column's four decimals ("1.0000")."""
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else value
 
 
 def list_rules() -> list[EarningRuleRow]:
@@ -91,6 +100,7 @@ def create_rule(actor: Actor, kind: str, params: dict, active: bool = True) -> E
         rule = EarningRuleRow(kind=kind, params=params, active=active, created_at=now, updated_at=now)
         db.session.add(rule)
         db.session.flush()
+        audit.record(actor, "rule.create", f"rule {rule.id}", None, rule_as_dict(rule))
         new_version(f"rule {rule.id} created", actor.name)
         return rule
 
@@ -98,12 +108,14 @@ def create_rule(actor: Actor, kind: str, params: dict, active: bool = True) -> E
 def update_rule(actor: Actor, rule_id: int, params: dict, active: bool | None) -> EarningRuleRow:
     with transaction():
         rule = get_rule(rule_id)
+        before = rule_as_dict(rule)
         merged = {**rule.params, **params}
         _check_rule_unique(rule.kind, merged, rule.id)
         rule.params = merged
         if active is not None:
             rule.active = active
         rule.updated_at = runtime().now()
+        audit.record(actor, "rule.update", f"rule {rule.id}", *audit.changed_only(before, rule_as_dict(rule)))
         new_version(f"rule {rule.id} changed", actor.name)
         return rule
 
@@ -111,6 +123,7 @@ def update_rule(actor: Actor, rule_id: int, params: dict, active: bool | None) -
 def delete_rule(actor: Actor, rule_id: int) -> None:
     with transaction():
         rule = get_rule(rule_id)
+        audit.record(actor, "rule.delete", f"rule {rule.id}", rule_as_dict(rule), None)
         rule.deleted_at = runtime().now()  # kept: past versions and ledger entries still name it
         rule.active = False
         new_version(f"rule {rule.id} deleted", actor.name)
@@ -146,6 +159,7 @@ def create_reward(actor: Actor, fields: dict) -> Reward:
         reward = Reward(**fields, created_at=now, updated_at=now)
         db.session.add(reward)
         db.session.flush()
+        audit.record(actor, "reward.create", f"reward {reward.id}", None, reward_as_dict(reward))
         new_version(f"reward {reward.id} created", actor.name)
         return reward
 
@@ -153,11 +167,13 @@ def create_reward(actor: Actor, fields: dict) -> Reward:
 def update_reward(actor: Actor, reward_id: int, fields: dict) -> Reward:
     with transaction():
         reward = get_reward(reward_id)
+        before = reward_as_dict(reward)
         merged = {"kind": reward.kind, "value": reward.value, **fields}
         _check_reward(merged)
         for name, value in fields.items():
             setattr(reward, name, value)
         reward.updated_at = runtime().now()
+        audit.record(actor, "reward.update", f"reward {reward.id}", *audit.changed_only(before, reward_as_dict(reward)))
         new_version(f"reward {reward.id} changed", actor.name)
         return reward
 
@@ -165,6 +181,7 @@ def update_reward(actor: Actor, reward_id: int, fields: dict) -> Reward:
 def delete_reward(actor: Actor, reward_id: int) -> None:
     with transaction():
         reward = get_reward(reward_id)
+        audit.record(actor, "reward.delete", f"reward {reward.id}", reward_as_dict(reward), None)
         reward.deleted_at = runtime().now()  # rewards already held or redeemed keep their own copy
         reward.active = False
         new_version(f"reward {reward.id} deleted", actor.name)

@@ -13,6 +13,7 @@ from pos_loyalty.hookspecs import SaleEvent
 from pos_loyalty.models import Client, LedgerEntry, PointsAccount, PointsLot, RewardGrant, Sale
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import ledger
+from pos_loyalty.services import audit
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.context import current_terms, salon_time
 from pos_loyalty.services.sales import get_sale
@@ -91,6 +92,8 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
             balance = client_account.balance if current_terms().enabled else None
         event = SaleEvent(sale_id=sale.id, client_id=sale.client_id, salon_id=sale.salon_id, till_id=sale.till_id,
                           points_reversed=reversed_points, points_returned=returned)
+        audit.record(actor, "sale.refund", f"sale {sale.id}", {"status": "paid"},
+                     {"status": "refunded", "points_reversed": reversed_points, "points_returned": returned})
         hook = runtime().plugins.hook
         after_commit(lambda: hook.sale_refunded(event=event))
         return RefundResult(sale=sale, points_reversed=reversed_points, points_returned=returned, balance=balance)

@@ -13,6 +13,7 @@ from pos_loyalty.core.errors import Invalid, NotFound
 from pos_loyalty.extensions import db
 from pos_loyalty.models import ApiToken, Salon, Staff, Till
 from pos_loyalty.runtime import runtime
+from pos_loyalty.services import audit
 from pos_loyalty.services.panel_sessions import end_sessions_of
 from pos_loyalty.services.secret_keys import digest, new_secret
 from pos_loyalty.services.setup import ensure_till, salon_by_code
@@ -40,6 +41,8 @@ def add_staff(name: str, role: str, pin: str, salon_code: str | None = None) -> 
                       active=True, created_at=runtime().now())
         db.session.add(staff)
         db.session.flush()
+        audit.record(audit.by_command_line(salon.id), "staff.add", f"staff {staff.id}", None,
+                     {"name": staff.name, "role": role})
         return staff
 
 
@@ -73,6 +76,8 @@ def change_pin(staff_id: int, pin: str) -> Staff:
         staff.pin_hash = generate_password_hash(pin)
         staff.failed_pins, staff.locked_until = 0, None
         end_sessions_of(staff.id, "pin_changed")
+        audit.record(audit.by_command_line(staff.salon_id), "staff.pin", f"staff {staff.id}", None,
+                     {"name": staff.name})  # never the PIN
         return staff
 
 
@@ -84,6 +89,8 @@ def deactivate_staff(staff_id: int) -> Staff:
             raise NotFound("No such staff member.", code="staff_not_found")
         staff.active = False
         end_sessions_of(staff.id, "deactivated")
+        audit.record(audit.by_command_line(staff.salon_id), "staff.deactivate", f"staff {staff.id}",
+                     {"active": True}, {"active": False})
         return staff
 
 
@@ -120,6 +127,8 @@ def create_token(role: str, name: str | None = None, till_code: str | None = Non
                        created_at=runtime().now(), expires_at=expires_at)
         db.session.add(row)
         db.session.flush()
+        audit.record(audit.by_command_line(salon.id), "token.create", f"token {row.name}", None,
+                     {"role": role, "till": till.code if till else None, "expires_at": expires_at})
         return row, token
 
 
@@ -156,6 +165,8 @@ def revoke_tokens(name: str, salon_code: str | None = None) -> list[ApiToken]:
                            " (see `pos-loyalty token list`).", code="token_not_found")
         for row in rows:
             row.revoked_at = now
+            audit.record(audit.by_command_line(salon.id), "token.revoke", f"token {row.name}", {"revoked": False},
+                         {"revoked": True})
         return rows
 
 

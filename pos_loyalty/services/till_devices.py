@@ -15,6 +15,7 @@ from pos_loyalty.core.errors import NotFound
 from pos_loyalty.extensions import db
 from pos_loyalty.models import Salon, Staff, Till, TillDevice
 from pos_loyalty.runtime import runtime
+from pos_loyalty.services import audit
 from pos_loyalty.services.secret_keys import digest, new_secret
 from pos_loyalty.services.staff_login import WrongPin, active_staff
 from pos_loyalty.services.transaction import transaction
@@ -97,6 +98,7 @@ def bind_device(manager: Staff, till_code: str, replacing_key: str | None = None
                             bound_by=manager.name[:80], created_at=now, revoked_at=None)
         db.session.add(device)
         db.session.flush()
+        audit.record(audit.by_staff(manager), "device.bind", f"device {device.id}", None, {"till": till.code})
         return device, key
 
 
@@ -128,4 +130,6 @@ def revoke_device(manager: Staff, device_id: int) -> TillDevice:
             raise NotFound("No such device in this salon.", code="device_not_found")
         if device.revoked_at is None:
             device.revoked_at = runtime().now()
+            audit.record(audit.by_staff(manager), "device.revoke", f"device {device.id}", {"revoked": False},
+                         {"revoked": True})
         return device

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from pos_loyalty.core.errors import NotFound
 from pos_loyalty.extensions import db
 from pos_loyalty.models import Till
+from pos_loyalty.services import audit
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.transaction import transaction
 
@@ -28,6 +29,8 @@ def update_till(actor: Actor, code: str, fields: dict) -> Till:
         till = db.session.scalars(select(Till).where(Till.salon_id == actor.salon_id, Till.code == code)).first()
         if till is None:
             raise NotFound(f"This salon has no till {code!r}.", code="till_not_found")
+        before = {name: getattr(till, name) for name in fields}
         for name, value in fields.items():
             setattr(till, name, value)
+        audit.record(actor, "till.update", f"till {till.code}", *audit.changed_only(before, fields))
         return till

@@ -31,7 +31,7 @@ def test_the_amount_due_in_french_typed_with_a_comma_or_a_point_and_garbage_refu
                            ("-5", "Un montant ne peut pas être négatif."),
                            ("1e5", "« 1e5 » n'est pas un montant : tapez-le comme 50,00."),
                            ("95,001", "« 95,001 » n'est pas un montant : tapez-le comme 50,00."),
-                           ("2000000", "« 2000000 » est un montant trop élevé."),
+                           ("20000000", "« 20000000 » est un montant trop élevé."),
                            ("0", "Tapez le montant reçu, par ex. 50,00")]:
         amount.fill(typed)
         card.click()
