@@ -97,7 +97,7 @@ def test_nothing_with_nul_is_stored_by_the_panel_form_schema(app):
     """The panel's new-client form loads through the API's ClientSchema: the same Text fields refuse it."""
     from marshmallow import ValidationError
 
-    from pos_loyalty.api.schemas import ClientSchema
+    from pos_loyalty.schemas.bodies import ClientSchema
 
     with pytest.raises(ValidationError) as refusal:
         ClientSchema().load({"first_name": "Ana\x00", "last_name": "\ud800"})

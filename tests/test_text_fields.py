@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pos_loyalty.api.fields import NON_BLANK_PATTERN, TEXT_PATTERN, text_problem
+from pos_loyalty.schemas.fields import NON_BLANK_PATTERN, TEXT_PATTERN, text_problem
 from salon_setup import add_item, add_reward, add_rule, new_client
 from test_api_validation import snapshot
 

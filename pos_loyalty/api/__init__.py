@@ -19,7 +19,7 @@ class IdConverter(IntegerConverter):
 class LoyaltyApi(Api):
     """flask-smorest, documenting our error body ({"error": {code, message, details}}) as the default."""
 
-    from .schemas import ErrorSchema as ERROR_SCHEMA  # noqa: N811 - the name flask-smorest reads
+    from pos_loyalty.schemas.bodies import ErrorSchema as ERROR_SCHEMA  # noqa: N811 - the name flask-smorest reads
 
 
 def schema_name(schema) -> str:

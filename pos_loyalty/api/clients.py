@@ -15,7 +15,7 @@ from .auth import current_actor, requires
 from .idempotency import idempotent
 from pos_loyalty.services import grants as grant_service
 
-from .schemas import (AdjustmentInSchema, AdjustmentOutSchema, ClientListSchema, ClientPatchSchema,
+from pos_loyalty.schemas.bodies import (AdjustmentInSchema, AdjustmentOutSchema, ClientListSchema, ClientPatchSchema,
                       ClientQuerySchema, ClientSchema, GrantInSchema, LedgerPageSchema, LedgerQuerySchema,
                       LoyaltySchema, ObtainedRewardSchema)
 

@@ -12,7 +12,7 @@ from apispec.ext.marshmallow.common import resolve_schema_instance
 from flask import Flask
 from marshmallow import fields as ma_fields
 
-from .fields import TEXT_PATTERN
+from pos_loyalty.schemas.fields import TEXT_PATTERN
 
 WRITES = {"post", "put", "patch", "delete"}
 

@@ -15,7 +15,7 @@ import re
 from flask import Flask, request
 
 from .errors import error_response
-from .fields import text_problem
+from pos_loyalty.schemas.fields import text_problem
 
 MAX_JSON_DEPTH = 32
 MAX_PROBLEMS = 20

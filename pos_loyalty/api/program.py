@@ -11,7 +11,7 @@ from pos_loyalty.services.context import current_program
 
 from .auth import current_actor, requires
 from .idempotency import idempotent
-from .schemas import ProgramSchema, RuleInSchema, RuleOutSchema, RulePatchSchema
+from pos_loyalty.schemas.bodies import ProgramSchema, RuleInSchema, RuleOutSchema, RulePatchSchema
 
 bp = Blueprint("program", __name__, url_prefix="/api/v1", description="The loyalty program and its earning rules")
 

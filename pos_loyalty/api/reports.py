@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from pos_loyalty.services.reports import salon_figures
 
 from .auth import current_actor, requires
-from .schemas import Strict
+from pos_loyalty.schemas.bodies import Strict
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Figures for managers")
 

@@ -9,7 +9,7 @@ from pos_loyalty.services import program as program_service
 
 from .auth import current_actor, requires
 from .idempotency import idempotent
-from .schemas import CatalogueItemSchema, CatalogueQuerySchema, RewardSchema
+from pos_loyalty.schemas.bodies import CatalogueItemSchema, CatalogueQuerySchema, RewardSchema
 
 bp = Blueprint("rewards", __name__, url_prefix="/api/v1", description="Rewards and the salon's catalogue")
 

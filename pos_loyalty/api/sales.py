@@ -13,7 +13,7 @@ from pos_loyalty.services.sale_view import describe_sale
 
 from .auth import current_actor, requires
 from .idempotency import idempotent
-from .schemas import (AttachClientSchema, PaymentInSchema, PaymentOutSchema, ReceiptQuerySchema, SaleLineSchema,
+from pos_loyalty.schemas.bodies import (AttachClientSchema, PaymentInSchema, PaymentOutSchema, ReceiptQuerySchema, SaleLineSchema,
                       RedemptionInSchema, RefundOutSchema, SaleInSchema, SaleOutSchema)
 
 bp = Blueprint("sales", __name__, url_prefix="/api/v1/sales", description="Sales at the till")

@@ -10,7 +10,7 @@ from pos_loyalty.services import tills as till_service
 
 from .auth import current_actor, requires
 from .idempotency import idempotent
-from .schemas import Strict
+from pos_loyalty.schemas.bodies import Strict
 
 bp = Blueprint("tills", __name__, url_prefix="/api/v1/tills", description="Tills and their printers")
 

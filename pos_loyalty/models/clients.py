@@ -19,6 +19,7 @@ class Client(db.Model):
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     birth_date: Mapped[date | None] = mapped_column(nullable=True)
     subscriber: Mapped[bool] = mapped_column(default=False)
+    email_opt_in: Mapped[bool] = mapped_column(default=False)  # consent to the programme's e-mails
     referral_code: Mapped[str] = mapped_column(String(60), unique=True)
     referrer_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), nullable=True)
     # Set when the referral bonuses were paid, or when a first sale was paid without a referrer.

@@ -77,6 +77,18 @@ class CatalogueItem(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
 
+class CatalogueCategory(db.Model):
+    """A category's display name in the salon's language: the till shows "Couleur", the lines keep "colour"."""
+
+    __tablename__ = "catalogue_categories"
+    __table_args__ = (UniqueConstraint("salon_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id"))
+    code: Mapped[str] = mapped_column(String(40))  # lower case, as catalogue items carry it
+    display_name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)  # the order of the till's category tabs
+
+
 class RewardGrant(db.Model):
     """A reward a manager gave a client outright (goodwill, contest): redeemed later at no points."""
 

@@ -35,6 +35,9 @@ class Till(db.Model):
     name: Mapped[str] = mapped_column(String(80), default="")
     printer_url: Mapped[str | None] = mapped_column(String(250), nullable=True)
     printer_width: Mapped[int] = mapped_column(default=48)
+    # The client display's pairing: the hash of the secret in its link (None: not paired); a new pairing
+    # replaces it, so an old link stops working.
+    display_key_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     salon: Mapped[Salon] = relationship(back_populates="tills")
 

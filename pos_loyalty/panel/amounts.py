@@ -14,7 +14,7 @@ from babel import Locale
 from babel.numbers import format_decimal, get_currency_symbol, get_group_symbol
 from marshmallow import ValidationError
 
-from pos_loyalty.api.fields import Money
+from pos_loyalty.schemas.fields import Money
 
 
 class AmountError(ValueError):

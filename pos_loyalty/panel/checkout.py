@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from pos_loyalty.api.schemas import ClientSchema
+from pos_loyalty.schemas.bodies import ClientSchema
 from pos_loyalty.core.errors import DomainError, NotFound
 from pos_loyalty.panel.amounts import AmountError, parse_amount, plain_amount
 from pos_loyalty.panel.auth import staff_required

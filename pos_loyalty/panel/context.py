@@ -73,6 +73,23 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["signed"] = signed
     app.jinja_env.filters["ledger_kind"] = ledger_kind
     app.jinja_env.filters["reward_status"] = reward_status
+    app.jinja_env.globals["salon_currency"] = salon_currency
+    app.jinja_env.filters["ratio"] = ratio
+
+    @app.context_processor
+    def back_office_menu():
+        from pos_loyalty.panel.manage import MENU
+
+        return {"manage_menu": MENU}
+
+
+def ratio(value) -> str:
+    """1.5 points per euro as the salon writes it: "1,5" in France, "1.5" in England; no trailing zeros."""
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    return format_decimal(Decimal(str(value)).normalize(), format="#,##0.####", locale=salon_locale())
 
 
 def signed(points: int) -> str:

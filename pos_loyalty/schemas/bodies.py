@@ -6,7 +6,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, valid
 
 from pos_loyalty.core.rewards import REWARD_KINDS
 
-from .fields import MAX_POINTS, MAX_QUANTITY, Email, Money, Pattern, Ratio, StrictBoolean, Text
+from pos_loyalty.schemas.fields import MAX_POINTS, MAX_QUANTITY, Email, Money, Pattern, Ratio, StrictBoolean, Text
 
 ID = validate.Range(min=1, max=2**63 - 1, error="Not an id this API gave.")
 

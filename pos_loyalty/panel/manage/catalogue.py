@@ -1,0 +1,11 @@
+"""/manage/catalogue (being built)."""
+from flask import render_template
+
+from pos_loyalty.panel.manage import bp
+from pos_loyalty.panel.manage.page import manager_page
+
+
+@bp.route("/catalogue")
+@manager_page
+def catalogue():
+    return render_template("manage/base.html")

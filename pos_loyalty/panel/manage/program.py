@@ -1,0 +1,48 @@
+"""/manage/program: the programme's settings, checked by the API's ProgramSchema; a save is a new version."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from pos_loyalty.panel.forms import load_form
+from pos_loyalty.panel.manage import bp
+from pos_loyalty.panel.manage.change_words import describe_all
+from pos_loyalty.panel.manage.page import acting_manager, manager_page, saving
+from pos_loyalty.schemas.bodies import ProgramSchema
+from pos_loyalty.services import program as program_service
+from pos_loyalty.services.context import current_program
+from pos_loyalty.services.versions import version_settings
+
+# The fields of the page, in its order; `currency` is the salon's, set up with it, not a manager's choice.
+PAGE_FIELDS = ["enabled", "points_per_unit", "rounding", "validity_months", "products_earn",
+               "discounted_sales_earn", "subscribers_earn", "referrer_bonus", "welcome_bonus",
+               "allow_stacking", "catalogue_only"]
+
+
+def page_context() -> dict:
+    return {"settings": version_settings(current_program()), "version": current_program()}
+
+
+@bp.route("/program", methods=["GET"])
+@manager_page
+def program():
+    return render_template("manage/program.html", errors={}, **page_context())
+
+
+@bp.route("/program", methods=["POST"])
+@manager_page
+@saving("manage/program.html", settings=lambda: version_settings(current_program()), version=current_program)
+def program_save():
+    # Every field of the page is required (an emptied ratio is a mistake, not "unchanged"); the salon's
+    # currency is not on the page.
+    changes = load_form(ProgramSchema(partial=("currency",)), request.form, PAGE_FIELDS)
+    before = current_program()
+    after = program_service.update_program(acting_manager(), changes)
+    if after.version == before.version:
+        flash(_("Nothing changed."), "info")
+    else:
+        from pos_loyalty.services.versions import version_changes
+
+        words = "; ".join(describe_all(version_changes(before, after)))
+        flash(_("Saved as version %(version)s: %(changes)s", version=after.version, changes=words), "ok")
+    return redirect(url_for("manage.program"))

@@ -1,0 +1,11 @@
+"""/manage/tokens (being built)."""
+from flask import render_template
+
+from pos_loyalty.panel.manage import bp
+from pos_loyalty.panel.manage.page import manager_page
+
+
+@bp.route("/tokens")
+@manager_page
+def tokens():
+    return render_template("manage/base.html")
