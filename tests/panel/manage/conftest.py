@@ -15,8 +15,11 @@ def staff(app):
 
 @pytest.fixture
 def manager(client, staff):
-    """The test client signed in as the manager Isabelle (at the first till)."""
+    """The test client signed in as the manager Isabelle (at the first till), the panel in English (the
+    words are translated afterwards: tests read the English ones; numbers and dates follow the salon)."""
     log_in(client, "Isabelle", "9876")
+    page = client.get("/manage/").get_data(as_text=True)
+    client.post("/language", data={"csrf_token": csrf_of(page), "lang": "en"})
     return client
 
 
