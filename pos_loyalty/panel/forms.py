@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict
 
 from pos_loyalty.core.errors import DomainError
 from pos_loyalty.panel.messages import say
+from pos_loyalty.panel.validation_words import say_validation
 from pos_loyalty.schemas.fields import Money, Ratio
 
 _INTEGER = re.compile(r"^[+-]?\d{1,19}$")
@@ -97,7 +97,7 @@ def field_errors(messages) -> dict[str, list[str]]:
             for message in value:
                 add(name, message)
         else:
-            errors.setdefault(name, []).append(_(str(value)))
+            errors.setdefault(name, []).append(say_validation(str(value)))
 
     if isinstance(messages, dict):
         for name, value in messages.items():
