@@ -80,7 +80,9 @@ def register_template_helpers(app: Flask) -> None:
     def back_office_menu():
         from pos_loyalty.panel.manage import MENU
 
-        return {"manage_menu": MENU}
+        from pos_loyalty.panel.manage.change_words import currency_unit
+
+        return {"manage_menu": MENU, "currency_unit": currency_unit}
 
 
 def ratio(value) -> str:

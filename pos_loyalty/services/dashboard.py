@@ -12,13 +12,15 @@ from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.reports import salon_figures
 
 
-def day_at_a_glance(actor: Actor, day: date) -> dict:
-    """The acting salon's figures for one of its days (midnight to midnight in its own time zone)."""
+def day_at_a_glance(actor: Actor, day: date, last_day: date | None = None) -> dict:
+    """The acting salon's figures for one of its days, or the days from `day` to `last_day` (midnight to
+    midnight in its own time zone)."""
+    last_day = last_day or day
     salon = db.session.get(Salon, actor.salon_id)
     zone = ZoneInfo(salon.timezone)
     start = datetime.combine(day, time.min, zone)
-    end = datetime.combine(day + timedelta(days=1), time.min, zone)
-    figures = salon_figures(actor, day, day)[0]
+    end = datetime.combine(last_day + timedelta(days=1), time.min, zone)
+    figures = salon_figures(actor, day, last_day)[0]
     paid_today = (Sale.salon_id == salon.id, Sale.status.in_(("paid", "refunded")), Sale.paid_at >= start,
                   Sale.paid_at < end)
     sales_paid, with_client = db.session.execute(

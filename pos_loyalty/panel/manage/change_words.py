@@ -14,9 +14,16 @@ def _yes_no(value) -> str:
     return _("yes") if value else _("no")
 
 
+def currency_unit() -> str:
+    """"euro", "franc suisse": the salon's currency named in the panel's language (Babel's CLDR names)."""
+    from babel.numbers import get_currency_name
+    from flask_babel import get_locale
+
+    return get_currency_name(salon_currency(), count=1, locale=get_locale() or "en")
+
+
 def _ratio_label() -> str:
-    return _("Points per %(unit)s", unit={"EUR": _("euro"), "CHF": _("franc"), "GBP": _("pound")}.get(
-        salon_currency(), salon_currency()))
+    return _("Points per %(unit)s", unit=currency_unit())
 
 
 def field_label(name: str) -> str:
@@ -78,12 +85,81 @@ def describe(name: str, before, after) -> str:
         if after is None:
             return (_("Rule removed: %(what)s", what=words(before)) if kind == "rule"
                     else _("Reward removed: %(what)s", what=words(before)))
-        return f"{words(before)} → {words(after)}"
+        return _changed_item(kind, number, before, after)
     return f"{field_label(name)}: {value_words(name, before)} → {value_words(name, after)}"
+
+
+def _changed_item(kind: str, number: str, before: dict, after: dict) -> str:
+    """"Reward 3: <before> → <after>"; "Reward 3 retired: <it>" when only its `active` changed; the fields
+    themselves when the sentence reads the same (a description, a name the sentence leaves out)."""
+    words = rule_words if kind == "rule" else reward_words
+    changed = [key for key in [*before, *(k for k in after if k not in before)] if before.get(key) != after.get(key)]
+    if changed == ["active"]:
+        if kind == "rule":
+            label = (_("Rule %(number)s back in force", number=number) if after.get("active")
+                     else _("Rule %(number)s paused", number=number))
+        else:
+            label = (_("Reward %(number)s offered again", number=number) if after.get("active")
+                     else _("Reward %(number)s retired", number=number))
+        return f"{label}: {words(after)}"
+    label = _("Rule %(number)s", number=number) if kind == "rule" else _("Reward %(number)s", number=number)
+    old, new = words(before), words(after)
+    if old != new:
+        detail = f"{old} → {new}"
+    else:
+        detail = "; ".join(f"{item_field_label(key)}: {item_value_words(key, before.get(key))} → "
+                           f"{item_value_words(key, after.get(key))}" for key in changed if key != "active")
+    if "active" in changed:
+        detail += " (" + (_("in force") if after.get("active") else _("no longer in force")) + ")"
+    return f"{label}: {detail}"
 
 
 def describe_all(changes: dict[str, list]) -> list[str]:
     return [describe(name, pair[0], pair[1]) for name, pair in changes.items()]
 
 
-__all__ = ["describe", "describe_all", "field_label", "value_words", "money"]
+def item_field_label(name: str) -> str:
+    """Any stored field in words: the programme's, a rule's, a reward's, an item's, a till's, a token's."""
+    labels = {
+        "name": lambda: _("Name"), "kind": lambda: _("Kind"), "value": lambda: _("Value"),
+        "points_cost": lambda: _("Points cost"), "description": lambda: _("Description"),
+        "active": lambda: _("In force"), "sale_earns": lambda: _("A sale using it earns points"),
+        "service_code": lambda: _("Service"), "category": lambda: _("Category"), "points": lambda: _("Points"),
+        "factor": lambda: _("Factor"), "starts_on": lambda: _("From"), "ends_on": lambda: _("Until"),
+        "weekdays": lambda: _("Days"), "from_time": lambda: _("From (time)"), "to_time": lambda: _("Until (time)"),
+        "min_amount": lambda: _("Minimum amount"), "code": lambda: _("Code"), "price": lambda: _("Price"),
+        "retired": lambda: _("Retired"), "display_name": lambda: _("Name shown"), "role": lambda: _("Role"),
+        "till": lambda: _("Till"), "expires_at": lambda: _("Expires"), "revoked": lambda: _("Revoked"),
+        "printer_url": lambda: _("Printer"), "printer_width": lambda: _("Receipt width (characters)"),
+        "balance": lambda: _("Balance"), "reason": lambda: _("Reason"), "status": lambda: _("Status"),
+        "reward_id": lambda: _("Reward"), "grant_id": lambda: _("Grant"),
+        "points_reversed": lambda: _("Points taken back"), "points_returned": lambda: _("Points given back"),
+        "referral_code": lambda: _("Referral code"), "subscriber": lambda: _("Subscriber"),
+        "email_opt_in": lambda: _("E-mails accepted"), "first_name": lambda: _("First name"),
+        "last_name": lambda: _("Last name"), "phone": lambda: _("Phone"), "email": lambda: _("E-mail"),
+        "reward_mode": lambda: _("Reward mode"),
+    }
+    if name in labels:
+        return labels[name]()
+    label = field_label(name)
+    return label if label != name else name.replace("_", " ").capitalize()
+
+
+def item_value_words(name: str, value) -> str:
+    if value is None:
+        return "—"
+    if name == "weekdays" and isinstance(value, list):
+        from babel.dates import get_day_names
+        from flask_babel import get_locale
+
+        days = get_day_names("abbreviated", locale=get_locale() or "en")
+        return ", ".join(days[day - 1] if isinstance(day, int) and 1 <= day <= 7 else str(day) for day in value) \
+            or _("every day")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(item_value_words(name, item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{item_field_label(key)}: {item_value_words(key, item)}" for key, item in value.items())
+    return value_words(name, value)
+
+
+__all__ = ["describe", "describe_all", "field_label", "item_field_label", "item_value_words", "value_words", "money"]

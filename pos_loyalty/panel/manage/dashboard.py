@@ -1,6 +1,8 @@
 """/manage: the day at a glance and the programme's state, with the way to every back-office page."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import render_template
 
 from pos_loyalty.panel.manage import bp
@@ -18,5 +20,6 @@ def index():
     today = salon_time(actor.salon_id).today
     rules = [rule_sentence(rule.kind, rule.params) for rule in list_rules() if rule.active]
     rewards = [reward_sentence(reward_as_dict(reward)) for reward in list_rewards(active_only=True)]
-    return render_template("manage/dashboard.html", figures=day_at_a_glance(actor, today),
+    month = day_at_a_glance(actor, today - timedelta(days=29), today)  # a quiet morning still shows the trend
+    return render_template("manage/dashboard.html", figures=day_at_a_glance(actor, today), month=month,
                            program=current_program(), rules=rules, rewards=rewards)
