@@ -1,6 +1,8 @@
 """The program's versions and the audit trail, as the API answers them."""
 from marshmallow import Schema, fields, validate
 
+from pos_loyalty.schemas.fields import Text
+
 
 class VersionSchema(Schema):
     version = fields.Integer()
@@ -27,8 +29,10 @@ class AuditPageSchema(Schema):
 
 
 class AuditQuerySchema(Schema):
-    staff = fields.String(validate=validate.Length(max=80))
-    action = fields.String(validate=validate.Length(max=40))
-    q = fields.String(validate=validate.Length(max=80))
+    """The audit trail's filters: the API's query and the audit page's GET form, refused alike."""
+
+    staff = Text(validate=validate.Length(max=80))
+    action = Text(validate=validate.Length(max=40))
+    q = Text(validate=validate.Length(max=80))
     on = fields.Date()
-    cursor = fields.String(validate=validate.Length(max=40))
+    cursor = Text(validate=validate.Length(max=40))

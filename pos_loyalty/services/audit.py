@@ -6,11 +6,12 @@ deletion `after` is None.
 """
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, or_, select
 
 from pos_loyalty.extensions import db
 from pos_loyalty.models import AuditEntry
@@ -58,6 +59,27 @@ def changed_only(before: dict, after: dict) -> tuple[dict, dict]:
     return {key: before.get(key) for key in keys}, {key: after.get(key) for key in keys}
 
 
+def _salon_scope(salon_id: int | None) -> list:
+    """A salon's own entries and the chain-wide ones of every salon (None: the whole trail)."""
+    if salon_id is None:
+        return []
+    chain_wide = [AuditEntry.action.startswith(prefix + ".") for prefix in CHAIN_WIDE]
+    return [or_(AuditEntry.salon_id == salon_id, *chain_wide)]
+
+
+def _text_matches(text: str):
+    """The words anywhere in the entry: who, the object, the action, the values before and after ("Mardi"
+    finds the rule of that name). JSON columns keep non-ASCII letters escaped, so both spellings are tried;
+    % and _ typed are letters, not wildcards."""
+    def pattern(words: str) -> str:
+        return "%" + words.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+    spellings = {pattern(text), pattern(json.dumps(text)[1:-1])}
+    columns = [AuditEntry.object, AuditEntry.staff, AuditEntry.action,
+               cast(AuditEntry.before, String), cast(AuditEntry.after, String)]
+    return or_(*[column.ilike(spelling, escape="/") for column in columns for spelling in spellings])
+
+
 def audit_entries(*, salon_id: int | None = None, staff: str | None = None, action: str | None = None,
                   q: str | None = None, on: date | None = None, zone: str = "UTC", before_id: int | None = None,
                   limit: int = PAGE) -> tuple[list[AuditEntry], int | None]:
@@ -65,17 +87,13 @@ def audit_entries(*, salon_id: int | None = None, staff: str | None = None, acti
 
     Chain-wide actions (the program, rules, rewards, clients) have the acting salon; a salon's manager reads
     its own salon's entries and the chain-wide ones of every salon."""
-    query = select(AuditEntry)
-    if salon_id is not None:
-        chain_wide = [AuditEntry.action.startswith(prefix + ".") for prefix in CHAIN_WIDE]
-        query = query.where(or_(AuditEntry.salon_id == salon_id, *chain_wide))
+    query = select(AuditEntry).where(*_salon_scope(salon_id))
     if staff:
         query = query.where(AuditEntry.staff == staff)
     if action:
         query = query.where(or_(AuditEntry.action == action, AuditEntry.action.startswith(action + ".")))
-    if q:
-        pattern = f"%{q.strip()}%"
-        query = query.where(or_(AuditEntry.object.ilike(pattern), AuditEntry.staff.ilike(pattern)))
+    if q and q.strip():
+        query = query.where(_text_matches(q.strip()))
     if on is not None:
         start = datetime.combine(on, time.min, ZoneInfo(zone))
         query = query.where(AuditEntry.at >= start, AuditEntry.at < start + timedelta(days=1))
@@ -84,3 +102,11 @@ def audit_entries(*, salon_id: int | None = None, staff: str | None = None, acti
     rows = list(db.session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit + 1)))
     following = rows[limit - 1].id if len(rows) > limit else None
     return rows[:limit], following
+
+
+def audit_choices(salon_id: int | None = None) -> tuple[list[str], list[str]]:
+    """Who appears in the trail and which actions, for the audit page's filters (same scope as the trail)."""
+    scope = _salon_scope(salon_id)
+    staff = list(db.session.scalars(select(AuditEntry.staff).where(*scope).distinct().order_by(AuditEntry.staff)))
+    actions = list(db.session.scalars(select(AuditEntry.action).where(*scope).distinct().order_by(AuditEntry.action)))
+    return staff, actions

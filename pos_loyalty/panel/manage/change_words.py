@@ -5,9 +5,12 @@ Rules and rewards ("rule 3", "reward 2") are worded by `rule_sentence` and `rewa
 """
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from flask_babel import gettext as _
 
-from pos_loyalty.panel.context import money, ratio, salon_currency
+from pos_loyalty.panel.context import day, money, ratio, salon_currency
 
 
 def _yes_no(value) -> str:
@@ -104,11 +107,11 @@ def _changed_item(kind: str, number: str, before: dict, after: dict) -> str:
         return f"{label}: {words(after)}"
     label = _("Rule %(number)s", number=number) if kind == "rule" else _("Reward %(number)s", number=number)
     old, new = words(before), words(after)
-    if old != new:
-        detail = f"{old} → {new}"
-    else:
-        detail = "; ".join(f"{item_field_label(key)}: {item_value_words(key, before.get(key))} → "
-                           f"{item_value_words(key, after.get(key))}" for key in changed if key != "active")
+    # What the sentence does not say (a description, a name it leaves out) is said field by field.
+    unsaid = [key for key in changed if key != "active" and (old == new or item_value_words(key, after.get(key)) not in new)]
+    fields = [f"{item_field_label(key)}: {item_value_words(key, before.get(key))} → {item_value_words(key, after.get(key))}"
+              for key in unsaid]
+    detail = "; ".join(([f"{old} → {new}"] if old != new else []) + fields)
     if "active" in changed:
         detail += " (" + (_("in force") if after.get("active") else _("no longer in force")) + ")"
     return f"{label}: {detail}"
@@ -146,8 +149,27 @@ def item_field_label(name: str) -> str:
 
 
 def item_value_words(name: str, value) -> str:
-    if value is None:
+    if value is None or value == "":
         return "—"
+    if name == "role" and isinstance(value, str):
+        roles = {"till": lambda: _("till"), "manager": lambda: _("manager"), "cashier": lambda: _("cashier")}
+        return roles[value]() if value in roles else value
+    if name == "kind" and isinstance(value, str):
+        kinds = {"amount_off": lambda: _("amount off"), "percent_off": lambda: _("percent off"),
+                 "free_item": lambda: _("free item"), "service": lambda: _("service"),
+                 "product": lambda: _("product"), "category": lambda: _("category"),
+                 "multiplier": lambda: _("multiplier"), "visit": lambda: _("visit")}
+        return kinds[value]() if value in kinds else value
+    if name in ("price", "min_amount") and isinstance(value, (str, int, float)):
+        try:
+            return money(Decimal(str(value)))
+        except ArithmeticError:
+            return str(value)
+    if name in ("starts_on", "ends_on") and isinstance(value, str):
+        try:
+            return day(date.fromisoformat(value))
+        except ValueError:
+            return value
     if name == "weekdays" and isinstance(value, list):
         from babel.dates import get_day_names
         from flask_babel import get_locale
