@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 
 from pos_loyalty.extensions import db
-from pos_loyalty.models import Redemption, Sale, Salon
+from pos_loyalty.models import LedgerEntry, Redemption, Sale, Salon
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.reports import salon_figures
 
@@ -21,6 +21,15 @@ def day_at_a_glance(actor: Actor, day: date, last_day: date | None = None) -> di
     start = datetime.combine(day, time.min, zone)
     end = datetime.combine(last_day + timedelta(days=1), time.min, zone)
     figures = salon_figures(actor, day, last_day)[0]
+    # Earned: what the period's sales and their bonuses credited. Points a manager added by hand are not
+    # earned (a goodwill gesture of 500 points would dwarf a day's sales): they have their own line.
+    in_period = (LedgerEntry.salon_id == salon.id, LedgerEntry.at >= start, LedgerEntry.at < end)
+    by_hand = LedgerEntry.kind == "adjust"
+    earned, added_by_hand = db.session.execute(select(
+        func.coalesce(func.sum(case((and_(LedgerEntry.points > 0, ~by_hand, LedgerEntry.kind != "refund"),
+                                     LedgerEntry.points), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(LedgerEntry.points > 0, by_hand), LedgerEntry.points), else_=0)), 0),
+    ).where(*in_period)).one()
     paid_today = (Sale.salon_id == salon.id, Sale.status.in_(("paid", "refunded")), Sale.paid_at >= start,
                   Sale.paid_at < end)
     sales_paid, with_client = db.session.execute(
@@ -29,5 +38,6 @@ def day_at_a_glance(actor: Actor, day: date, last_day: date | None = None) -> di
         select(func.count(Redemption.id)).join(Sale, Sale.id == Redemption.sale_id)
         .where(*paid_today, Redemption.status.in_(("deducted", "returned"))))
     return {"day": day, "sales_paid": sales_paid, "sales_with_client": with_client,
-            "points_earned": figures["points_earned"], "points_redeemed": figures["points_redeemed"],
+            "points_earned": int(earned), "points_added_by_hand": int(added_by_hand),
+            "points_redeemed": figures["points_redeemed"],
             "rewards_used": rewards_used, "new_clients": figures["new_clients"]}
