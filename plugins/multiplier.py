@@ -15,23 +15,26 @@ WEEKDAY_NAMES = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: 
 
 class MultiplierRuleSchema(Schema):
     factor = fields.Decimal(required=True, as_string=True, places=2,
-                            validate=validate.Range(min=Decimal("0.01"), max=Decimal("100")))
+                            validate=validate.Range(min=Decimal("0.01"), max=Decimal("100"),
+                                                    error="A factor from 0.01 to 100, e.g. 2 for double points."))
     starts_on = fields.Date(load_default=None, allow_none=True)
     ends_on = fields.Date(load_default=None, allow_none=True)
-    weekdays = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=7)),
-                           load_default=list, validate=validate.Length(max=7), metadata={"uniqueItems": True})
+    weekdays = fields.List(fields.Integer(strict=True, validate=validate.Range(
+                               min=1, max=7, error="A weekday is a number from 1 (Monday) to 7 (Sunday).")),
+                           load_default=list, validate=validate.Length(max=7, error="At most the seven days of the week."),
+                           metadata={"uniqueItems": True})
     from_time = fields.Time(load_default=None, allow_none=True, metadata={"pattern": TIME_PATTERN})
     to_time = fields.Time(load_default=None, allow_none=True, metadata={"pattern": TIME_PATTERN})
-    description = fields.String(load_default="", validate=validate.Length(max=80))
+    description = fields.String(load_default="", validate=validate.Length(max=80, error="A name of 80 characters at most."))
 
     @validates_schema
     def check_ranges(self, data, **kwargs):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            raise ValidationError("ends_on is before starts_on.", "ends_on")
+            raise ValidationError("The end date is before the start date.", "ends_on")
         if (data.get("from_time") is None) != (data.get("to_time") is None):
-            raise ValidationError("Give both from_time and to_time, or neither.", "to_time")
+            raise ValidationError("Give both a start and an end time, or neither.", "to_time")
         if data.get("from_time") and data["to_time"] <= data["from_time"]:
-            raise ValidationError("to_time must be after from_time.", "to_time")
+            raise ValidationError("The end time must be after the start time.", "to_time")
         if len(set(data.get("weekdays") or [])) != len(data.get("weekdays") or []):
             raise ValidationError("A weekday is listed twice.", "weekdays")
 

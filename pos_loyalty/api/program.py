@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import ValidationError
 
 from pos_loyalty.core.errors import Invalid
 from pos_loyalty.runtime import runtime
@@ -12,6 +11,7 @@ from pos_loyalty.services.context import current_program
 from .auth import current_actor, requires
 from .idempotency import idempotent
 from pos_loyalty.schemas.bodies import ProgramSchema, RuleInSchema, RuleOutSchema, RulePatchSchema
+from pos_loyalty.schemas.rules import validate_rule_params
 
 bp = Blueprint("program", __name__, url_prefix="/api/v1", description="The loyalty program and its earning rules")
 
@@ -40,21 +40,6 @@ def _rule_out(rule) -> dict:
             "description": describe(rule.params) if callable(describe) else rule.kind}
 
 
-def _validate_params(kind_name: str, params: dict, partial: bool = False) -> dict:
-    kind = runtime().earning_rules.rule_kinds().get(kind_name)
-    if kind is None:
-        known = sorted(runtime().earning_rules.rule_kinds())
-        raise Invalid(f"Unknown rule kind {kind_name!r}.", code="validation_error",
-                      details={"kind": [f"One of: {', '.join(known)}."]})
-    schema = kind.schema()
-    try:
-        loaded = schema.load(params, partial=partial)
-    except ValidationError as error:
-        raise Invalid("Some fields are missing or invalid.", code="validation_error",
-                      details=error.normalized_messages()) from None
-    return schema.dump(loaded)  # stored as JSON-ready values
-
-
 @bp.route("/rules", methods=["GET"])
 @requires("manager")
 @bp.response(200, RuleOutSchema(many=True))
@@ -69,7 +54,7 @@ def list_rules():
 @bp.response(201, RuleOutSchema)
 def create_rule(data):
     kind, active = data.pop("kind"), data.pop("active", True)
-    params = _validate_params(kind, data)
+    params = validate_rule_params(kind, data)
     return _rule_out(program_service.create_rule(current_actor(), kind, params, active))
 
 
@@ -91,7 +76,7 @@ def patch_rule(data, rule_id):
     if "kind" in data and data.pop("kind") != rule.kind:
         raise Invalid("A rule's kind cannot change: delete it and create another.", code="validation_error",
                       details={"kind": ["Cannot change."]})
-    params = _validate_params(rule.kind, {**rule.params, **data}) if data else {}
+    params = validate_rule_params(rule.kind, {**rule.params, **data}) if data else {}
     return _rule_out(program_service.update_rule(current_actor(), rule_id, params, active))
 
 
