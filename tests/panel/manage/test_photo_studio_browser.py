@@ -149,12 +149,12 @@ def test_a_new_750_point_reward_is_offered_at_once_to_every_client_who_has_750(l
 
 def test_a_tuesday_multiplier_doubles_tuesday_spend_points_only(live_server, manager, till, studio, clock, api,
                                                                 shoot):
-    manager.goto(live_server + "/manage/rules")
+    manager.goto(live_server + "/manage/rules/new/multiplier")
     form = manager.locator("form:has(input[name=factor])").first
     form.locator("input[name=description]").fill("Mardi points doublés")
     form.locator("input[name=factor]").fill("2")
     form.locator("input[name=weekdays][value='2']").check()
-    form.locator("button[type=submit].primary").click()
+    form.locator("button[type=submit].primary").first.click()
     expect(manager.locator(".message.ok")).to_contain_text("Mardi points doublés")
     shoot(manager, "manage-photo-studio-multiplier")
     for day, earned in ((TUESDAY, 160), (WEDNESDAY, 80)):
