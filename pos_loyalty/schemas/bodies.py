@@ -132,6 +132,7 @@ class ClientSchema(Strict):
     email = Email(allow_none=True, validate=validate.Length(max=254))
     referred_by = Text(allow_none=True, validate=validate.Length(min=1, max=60))
     subscriber = Bool(load_default=False)
+    email_opt_in = Bool(load_default=False, metadata={"description": "consents to the programme's e-mails"})
     birth_date = fields.Date(allow_none=True)
     referral_code = fields.String(dump_only=True)
     referral_link = fields.String(dump_only=True)
@@ -145,6 +146,19 @@ class ClientSchema(Strict):
 
 class ClientPatchSchema(ClientSchema):
     pass
+
+
+class ReferralInSchema(Strict):
+    """A referral recorded by a manager: the referrer's code; the bonuses now, or at the first paid sale."""
+
+    referred_by = Text(required=True, non_blank=True, validate=validate.Length(min=1, max=60))
+    bonuses_now = Bool(load_default=False)
+
+
+class ReferralCodeInSchema(Strict):
+    """Another referral code for a client (stored in capitals, accents folded, words joined by hyphens)."""
+
+    referral_code = Text(required=True, non_blank=True, validate=validate.Length(min=1, max=60))
 
 
 class ClientQuerySchema(Strict):

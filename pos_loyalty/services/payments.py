@@ -116,21 +116,29 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor, accounts: dict, quote: Qu
         account.held -= redemption.points_cost
         redemption.status, redemption.entry = "deducted", entry
 
-    referrer_id = client.referrer_id if awaiting_referral else None
-    expires_on = expiry_date(clock.today, terms.validity_months)
-    for earning in quote.earnings:
-        target = accounts[referrer_id] if earning.beneficiary == REFERRER else account
-        description = earning.description
-        if earning.beneficiary == REFERRER:
-            description = f"{earning.description}: {client.first_name} {client.last_name[:1]}."
-        ledger.credit(target, points=earning.points, kind=earning.kind, description=description, at=clock.now,
-                      earned_on=clock.today, expires_on=expires_on, **source)
+    referrer_account = accounts[client.referrer_id] if awaiting_referral else None
+    credit_earnings(quote.earnings, client, account, referrer_account, clock, terms.validity_months, source)
     if client.first_paid_sale_id is None:
         client.first_paid_sale_id = sale.id
     sale.points_earned = quote.client_points
     sale.points_redeemed = sum(r.points_cost for r in held)
     _keep_the_balance_after(sale, account, clock)
     _announce(sale)
+
+
+def credit_earnings(earnings, client: Client, account, referrer_account, clock: SalonTime,
+                    validity_months: int | None, source: dict) -> None:
+    """Credit what a quote earned: the client's points to the client, the referrer's bonus to the referrer
+    (named after the client it brought). At payment, and for a referral recorded by hand with its bonuses
+    given at once (services/referrals.py): one way of crediting them."""
+    expires_on = expiry_date(clock.today, validity_months)
+    for earning in earnings:
+        target = referrer_account if earning.beneficiary == REFERRER else account
+        description = earning.description
+        if earning.beneficiary == REFERRER:
+            description = f"{earning.description}: {client.first_name} {client.last_name[:1]}."
+        ledger.credit(target, points=earning.points, kind=earning.kind, description=description, at=clock.now,
+                      earned_on=clock.today, expires_on=expires_on, **source)
 
 
 def _keep_the_balance_after(sale: Sale, account, clock: SalonTime) -> None:
