@@ -18,6 +18,8 @@ REPORT_PERIOD = {"from": "2026-01-01", "to": "2026-12-31"}
 CALLS = {
     ("GET", "/program"): (TILL, "/program", None, None, 200),
     ("PATCH", "/program"): (MANAGER, "/program", {"welcome_bonus": 5}, None, 200),
+    ("POST", "/program/preview"): (MANAGER, "/program/preview", {"changes": {"points_per_unit": "2"}, "months": 6},
+                                   None, 200),
     ("GET", "/program/versions"): (MANAGER, "/program/versions", None, None, 200),
     ("GET", "/audit"): (MANAGER, "/audit", None, None, 200),
     ("GET", "/rules"): (MANAGER, "/rules", None, None, 200),

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 LABELS = ["framework floor", "create sale", "quote", "redeem", "pay", "panel walk", "balance: 10 entries",
-          "recalculation:", "peak memory", "pay step / floor", "balance 10,000 / 10 entries",
+          "recalculation:", "what-if preview", "peak memory", "pay step / floor", "balance 10,000 / 10 entries",
           "recalculation / raw insert", "memory 10,000 / 10 entries", "slowest checkout step"]
 
 

@@ -48,6 +48,7 @@ STATE_DEPENDENT = {
     "POST /api/v1/sales/{sale_id}/payments": "at most what is due (but in cash), more than 0",
     "POST /api/v1/rules": "a date range, a time range, each kind's own bounds",
     "PATCH /api/v1/rules/{rule_id}": "the fields of the rule's own kind, a date range, a time range",
+    "POST /api/v1/program/preview": "each rule's date range and time range; one rule per service or category",
     "POST /api/v1/rewards": "a value that fits the kind (percent at most 100, a catalogue item's code)",
     "PATCH /api/v1/rewards/{reward_id}": "a value that fits the kind (percent at most 100, a catalogue item's code)",
     "GET /api/v1/clients/{client_id}/ledger": "the cursor must be one the API gave",

@@ -6,11 +6,13 @@ from flask_smorest import Blueprint
 from pos_loyalty.core.errors import Invalid
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import program as program_service
+from pos_loyalty.services import preview as preview_service
 from pos_loyalty.services.context import current_program
 
 from .auth import current_actor, requires
 from .idempotency import idempotent
 from pos_loyalty.schemas.bodies import ProgramSchema, RuleInSchema, RuleOutSchema, RulePatchSchema
+from pos_loyalty.schemas.preview import PreviewInSchema, PreviewOutSchema
 from pos_loyalty.schemas.rules import validate_rule_params
 
 bp = Blueprint("program", __name__, url_prefix="/api/v1", description="The loyalty program and its earning rules")
@@ -31,6 +33,20 @@ def read_program():
 def patch_program(changes):
     """Change any subset of the program's fields; a change makes a new version (future sales only)."""
     return program_service.update_program(current_actor(), changes)
+
+
+@bp.route("/program/preview", methods=["POST"])
+@requires("manager")
+@bp.arguments(PreviewInSchema)
+@bp.response(200, PreviewOutSchema)
+def preview_program(data):
+    """What if: the last 3, 6 or 12 months of sales priced with a change; nothing is saved.
+
+    `changes`: any PATCH /program fields, and `rules`: the complete list of earning rules to use instead of
+    today's (each as POST /rules takes it). The answer: the period's paid sales with a client, the automatic
+    points they earned and would earn with the changes, and the clients able to take a reward now and with
+    the changes. It changes nothing, so it takes no Idempotency-Key (a stored answer would be a write)."""
+    return preview_service.preview(current_actor(), data["changes"], data["months"])
 
 
 def _rule_out(rule) -> dict:

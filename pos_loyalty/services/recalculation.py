@@ -9,14 +9,16 @@ earned anything is never touched: running it twice credits once.
 `recalculate` works in batches of clients, one short transaction each (tills keep selling meanwhile): the
 sales, their lines and discounts and the clients are read in a few set-based queries, every sale is quoted
 by the same `quote_sale` with the same plugins as at the till, core.recalculation plans the rows, and they
-are written with executemany inserts. `recalculate_sale_by_sale` is the same thing one sale at a time
+are written with executemany inserts. The planning part (`plan_batch`: the sales loaded, each one's credit
+computed) writes nothing and takes any terms and rules: the what-if preview (services/preview.py) prices the
+same sales with it under changed rules. `recalculate_sale_by_sale` is the same thing one sale at a time
 through the ORM: the reference the batched path is tested against, and the path taken for the rare
 account that has points held on an open sale (an expiry may have to release holds).
 """
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -28,7 +30,8 @@ from sqlalchemy import bindparam, exists, func, insert, select, update
 
 from pos_loyalty.core.lots import expiry_date
 from pos_loyalty.core.pricing import PricedLine
-from pos_loyalty.core.quote import CLIENT, EarningContext, quote_sale
+from pos_loyalty.core.program import EarningRule, ProgramTerms
+from pos_loyalty.core.quote import CLIENT, EarningContext, EarningRuleProvider, quote_sale
 from pos_loyalty.core.recalculation import OpenLot, SaleCredit, plan_account
 from pos_loyalty.core.wording import say
 from pos_loyalty.extensions import db
@@ -49,14 +52,24 @@ AUTOMATIC_KINDS = ("earn", "service", "bonus")
 def sales_to_recalculate(since: date) -> list[tuple[int, int]]:
     """(client id, sale id) of paid sales since `since` with a client and no automatic points."""
     start = datetime.combine(since, time.min, ZoneInfo("UTC"))
+    return _sales_where(_to_recalculate(start))
+
+
+def _sales_where(conditions: tuple) -> list[tuple[int, int]]:
+    """(client id, sale id) of the sales meeting `conditions`, a client's sales together, oldest first."""
     return list(db.session.execute(
-        select(Sale.client_id, Sale.id).where(*_to_recalculate(start))
-        .order_by(Sale.client_id, Sale.paid_at, Sale.id)).all())
+        select(Sale.client_id, Sale.id).where(*conditions).order_by(Sale.client_id, Sale.paid_at, Sale.id)).all())
+
+
+def paid_since(start: datetime, salon_id: int | None = None) -> tuple:
+    """The conditions of every paid sale with a client since `start` (of one salon, when given)."""
+    conditions = (Sale.status == "paid", Sale.client_id.is_not(None), Sale.paid_at >= start)
+    return conditions if salon_id is None else (*conditions, Sale.salon_id == salon_id)
 
 
 def _to_recalculate(start: datetime) -> tuple:
     earned = exists().where(LedgerEntry.sale_id == Sale.id, LedgerEntry.kind.in_(AUTOMATIC_KINDS))
-    return Sale.status == "paid", Sale.client_id.is_not(None), Sale.paid_at >= start, ~earned
+    return (*paid_since(start), ~earned)
 
 
 def clients_count(since: date) -> int:
@@ -68,12 +81,12 @@ def recalculate(since: date, progress: Callable[[int], None] | None = None, acto
     terms = current_terms()
     if not terms.enabled:
         return 0
-    with _young_objects_only():
+    with young_objects_only():
         start = datetime.combine(since, time.min, ZoneInfo("UTC"))
         by_client: dict[int, list[int]] = {}
         for client_id, sale_id in sales_to_recalculate(since):
             by_client.setdefault(client_id, []).append(sale_id)
-        salons = {salon.id: _SalonFacts.of(salon, salon.currency) for salon in db.session.scalars(select(Salon))}
+        salons = load_salons()
         caches = _Caches()
         credited = 0
         for batch in _batches(by_client):
@@ -85,7 +98,7 @@ def recalculate(since: date, progress: Callable[[int], None] | None = None, acto
 
 
 @contextmanager
-def _young_objects_only():
+def young_objects_only():
     """The run makes many short-lived objects: the garbage collector's full passes would each walk the whole
     app's heap, several times a second. The objects that existed before the run are set aside meanwhile
     (gc.freeze), unless someone else already froze theirs."""
@@ -99,7 +112,7 @@ def _young_objects_only():
         gc.unfreeze()
 
 
-def _batches(by_client: dict[int, list[int]]):
+def _batches(by_client: dict[int, list[int]]) -> Iterator[dict[int, list[int]]]:
     batch: dict[int, list[int]] = {}
     size = 0
     for client_id, sale_ids in by_client.items():
@@ -126,6 +139,10 @@ class _SalonFacts:
     def of(cls, salon: Salon, currency: str) -> "_SalonFacts":
         return cls(salon.id, ZoneInfo(salon.timezone), salon.timezone, salon.locale,
                    _memoised(money_formatter(currency, salon.locale)))
+
+
+def load_salons() -> dict[int, "_SalonFacts"]:
+    return {salon.id: _SalonFacts.of(salon, salon.currency) for salon in db.session.scalars(select(Salon))}
 
 
 def _memoised(function):
@@ -182,32 +199,91 @@ class _Caches:
         return amounts
 
 
+@dataclass
+class Pricing:
+    """How a run quotes every sale: the programme's terms and rules (today's, or a what-if's), the plugins,
+    each salon's facts and today, and the run's caches."""
+
+    terms: ProgramTerms
+    rules: tuple[EarningRule, ...]
+    salons: dict[int, _SalonFacts]
+    todays: dict[int, date]  # each salon's today: the lots past their expiry date leave
+    caches: _Caches
+    provider: EarningRuleProvider
+
+    @classmethod
+    def of(cls, terms: ProgramTerms, rules: tuple[EarningRule, ...], now: datetime,
+           salons: dict[int, _SalonFacts] | None = None, caches: _Caches | None = None) -> "Pricing":
+        salons = load_salons() if salons is None else salons
+        return cls(terms, tuple(rules), salons, {salon.id: now.astimezone(salon.zone).date() for salon in salons.values()},
+                   _Caches() if caches is None else caches, runtime().earning_rules)
+
+    def credit(self, sale: "_SaleRecord", client) -> SaleCredit:
+        """The sale's quote, by the till's own functions (sale_view's money, quote_sale, the plugins), with the
+        context sale_view.earning_context would give it, built from what the batch loaded."""
+        salon, caches, terms = self.salons[sale.salon_id], self.caches, self.terms
+        paid_local = sale.paid_at.astimezone(salon.zone)
+        context = EarningContext(
+            # The lines were loaded as the PricedLine that sale_view.priced_lines makes of them.
+            terms=terms, rules=self.rules, lines=tuple(sale.lines), net_amounts=caches.net_amounts_of(sale),
+            client=client, at=paid_local, has_discount_code=bool(sale.discount_code),
+            format_money=salon.format_money, locale=salon.locale)
+        quote = quote_sale(context, self.provider)
+        earned_on = paid_local.date()
+        return SaleCredit(sale_id=sale.id, salon_id=sale.salon_id,
+                          earnings=tuple(e for e in quote.earnings if e.beneficiary == CLIENT), earned_on=earned_on,
+                          expires_on=caches.expiry(earned_on, terms.validity_months), today=self.todays[sale.salon_id],
+                          zone=salon.timezone, locale=salon.locale)
+
+
+@dataclass
+class PlannedBatch:
+    sales: dict[int, "_SaleRecord"]  # the batch's sales still meeting the conditions (read again, under lock)
+    credits: dict[int, list[SaleCredit]]  # per client, in the batch's order of sales
+
+
+def plan_batch(batch: dict[int, list[int]], conditions: tuple, start: datetime, pricing: Pricing,
+               skip: frozenset[int] | set[int] = frozenset()) -> PlannedBatch:
+    """The planning part of a recalculation, writing nothing: the batch's sales (client id -> sale ids) that
+    still meet `conditions` (all paid since `start`), loaded in a few set-based queries, and what each one
+    earns under `pricing`. The clients in `skip` are loaded but not priced."""
+    sales = _load_sales(batch, conditions, start, pricing.caches.line)
+    priced = [client_id for client_id in batch if client_id not in skip]
+    clients = _load_clients(priced)
+    return PlannedBatch(sales, {client_id: [pricing.credit(sales[sale_id], clients[client_id])
+                                            for sale_id in batch[client_id] if sale_id in sales]
+                                for client_id in priced})
+
+
+def plan_credits(conditions: tuple, start: datetime, pricing: Pricing) -> Iterator[PlannedBatch]:
+    """Every sale meeting `conditions` (paid since `start`) planned, batch after batch, writing nothing."""
+    by_client: dict[int, list[int]] = {}
+    for client_id, sale_id in _sales_where(conditions):
+        by_client.setdefault(client_id, []).append(sale_id)
+    for batch in _batches(by_client):
+        yield plan_batch(batch, conditions, start, pricing)
+
+
 def _credit_batch(batch: dict[int, list[int]], start: datetime, salons: dict[int, _SalonFacts], terms,
                   actor_name: str, caches: _Caches) -> int:
     accounts = ledger.lock_accounts(sorted(batch))
     now = runtime().now()
-    sales = _load_sales(batch, start, caches.line)
-    clients = _load_clients(list(batch))
-    credited = 0
     # An expiry may have to release points held on an open sale: those few accounts go sale by sale.
     held = {client_id for client_id in batch if accounts[client_id].held}
+    pricing = Pricing.of(terms, active_rules(), now, salons, caches)
+    planned = plan_batch(batch, _to_recalculate(start), start, pricing, skip=held)
+    credited = 0
     if held:
         salon_rows = {salon_id: db.session.get(Salon, salon_id) for salon_id in salons}
         for client_id in sorted(held):
             for sale_id in batch[client_id]:
-                if sale_id in sales:
+                if sale_id in planned.sales:
                     credited += _credit_sale(db.session.get(Sale, sale_id), accounts[client_id], salon_rows, terms,
                                              now, actor_name)
-    todays = {salon.id: now.astimezone(salon.zone).date() for salon in salons.values()}
-    bulk = [client_id for client_id in batch if client_id not in held]
-    open_lots = _load_open_lots([accounts[client_id].id for client_id in bulk], max(todays.values()))
-    provider, rules = runtime().earning_rules, active_rules()
+    open_lots = _load_open_lots([accounts[client_id].id for client_id in planned.credits], max(pricing.todays.values()))
     entry_fields = {"rule_version": terms.version, "staff": actor_name}
     plans = []
-    for client_id in bulk:
-        credits = [_sale_credit(sales[sale_id], clients[client_id], salons[sales[sale_id].salon_id], terms, rules,
-                                provider, todays, caches)
-                   for sale_id in batch[client_id] if sale_id in sales]
+    for client_id, credits in planned.credits.items():
         account = accounts[client_id]
         plan = plan_account(account.id, account.balance, account.debt, open_lots.get(account.id, ()), credits,
                             at=now, describe=caches.describe, describe_expiry=caches.describe_expiry,
@@ -219,10 +295,12 @@ def _credit_batch(batch: dict[int, list[int]], start: datetime, salons: dict[int
     return credited
 
 
-def _load_sales(batch: dict[int, list[int]], start: datetime, line: Callable) -> dict[int, _SaleRecord]:
+def _load_sales(batch: dict[int, list[int]], conditions: tuple, start: datetime,
+                line: Callable) -> dict[int, _SaleRecord]:
     """The batch's sales with their lines, then their active discounts: two queries over the batch's range
-    of clients (short statements, whatever the batch's size). The sales are read again under the lock: one
-    refunded or credited since the list was made is left alone."""
+    of clients (short statements, whatever the batch's size). The sales are read again (under the lock, when
+    recalculating): one no longer meeting `conditions` (refunded or credited since the list was made) is left
+    alone. `start`: none is older."""
     wanted = {sale_id for sale_ids in batch.values() for sale_id in sale_ids}
     clients = Sale.client_id.between(min(batch), max(batch))
     connection = db.session.connection()  # plain rows: no ORM objects are loaded
@@ -231,7 +309,7 @@ def _load_sales(batch: dict[int, list[int]], start: datetime, line: Callable) ->
             select(Sale.id, Sale.client_id, Sale.salon_id, Sale.paid_at, Sale.discount_code, Sale.code_discount,
                    SaleLine.code, SaleLine.name, SaleLine.kind, SaleLine.category, SaleLine.quantity,
                    SaleLine.unit_price)
-            .outerjoin(SaleLine, SaleLine.sale_id == Sale.id).where(clients, *_to_recalculate(start))
+            .outerjoin(SaleLine, SaleLine.sale_id == Sale.id).where(clients, *conditions)
             .order_by(Sale.id, SaleLine.position)).all():
         sale = sales.get(row[0])
         if sale is None:
@@ -268,24 +346,6 @@ def _load_open_lots(account_ids: list[int], before: date) -> dict[int, list[Open
                 .order_by(PointsLot.account_id, PointsLot.expires_on, PointsLot.id)).all():
             open_lots.setdefault(lot.account_id, []).append(OpenLot(lot.remaining, lot.expires_on, lot_id=lot.id))
     return open_lots
-
-
-def _sale_credit(sale: _SaleRecord, client, salon: _SalonFacts, terms, rules, provider, todays,
-                 caches: _Caches) -> SaleCredit:
-    """The sale's quote, by the till's own functions (sale_view's money, quote_sale, the plugins), with the
-    context sale_view.earning_context would give it, built from what the batch loaded."""
-    paid_local = sale.paid_at.astimezone(salon.zone)
-    context = EarningContext(
-        # The lines were loaded as the PricedLine that sale_view.priced_lines makes of them.
-        terms=terms, rules=rules, lines=tuple(sale.lines), net_amounts=caches.net_amounts_of(sale),
-        client=client, at=paid_local, has_discount_code=bool(sale.discount_code), format_money=salon.format_money,
-        locale=salon.locale)
-    quote = quote_sale(context, provider)
-    earned_on = paid_local.date()
-    return SaleCredit(sale_id=sale.id, salon_id=sale.salon_id,
-                      earnings=tuple(e for e in quote.earnings if e.beneficiary == CLIENT), earned_on=earned_on,
-                      expires_on=caches.expiry(earned_on, terms.validity_months), today=todays[sale.salon_id],
-                      zone=salon.timezone, locale=salon.locale)
 
 
 def _write(plans) -> None:
