@@ -114,7 +114,9 @@ def refusal(error: DomainError) -> Exception:
 
 
 def back_to(client_id: int):
-    return redirect(url_for("manage.client", client_id=client_id))
+    # The forms post to their own anchor (a refusal shows where it was typed); after a save, the top of the
+    # page, where the message says what changed: an empty fragment, else the browser keeps the form's.
+    return redirect(url_for("manage.client", client_id=client_id) + "#")
 
 
 @bp.route("/clients/<int:client_id>/adjustments", methods=["POST"])
