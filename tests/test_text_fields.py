@@ -39,6 +39,7 @@ BASELINES = {
     "GET /catalogue": lambda n, ids: {},
     "POST /catalogue": lambda n, ids: {"code": f"X{n}", "name": "N", "kind": "service", "price": "5.00"},
     "PATCH /catalogue/{item_id}": lambda n, ids: {"active": True},
+    "PUT /catalogue/categories/{code}": lambda n, ids: {"display_name": f"Couleur {n}"},
     "POST /clients": lambda n, ids: {"first_name": "Ana", "last_name": f"B{n}"},
     "GET /clients": lambda n, ids: {"q": "Ana"},
     "PATCH /clients/{client_id}": lambda n, ids: {"subscriber": False},

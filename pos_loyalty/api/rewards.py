@@ -9,7 +9,8 @@ from pos_loyalty.services import program as program_service
 
 from .auth import current_actor, requires
 from .idempotency import idempotent
-from pos_loyalty.schemas.bodies import CatalogueItemSchema, CatalogueQuerySchema, RewardSchema
+from pos_loyalty.schemas.bodies import (CatalogueItemSchema, CatalogueQuerySchema, CategoryNameSchema, CategorySchema,
+                                         RewardSchema)
 
 bp = Blueprint("rewards", __name__, url_prefix="/api/v1", description="Rewards and the salon's catalogue")
 
@@ -82,3 +83,21 @@ def create_catalogue_item(data):
 @bp.response(200, CatalogueItemSchema)
 def patch_catalogue_item(data, item_id):
     return catalogue_service.update_item(current_actor(), item_id, data)
+
+
+@bp.route("/catalogue/categories", methods=["GET"])
+@requires("till")
+@bp.response(200, CategorySchema(many=True))
+def list_categories():
+    """Every category the salon's items carry, with the name the till shows for it."""
+    return catalogue_service.list_categories(current_actor().salon_id)
+
+
+@bp.route("/catalogue/categories/<code>", methods=["PUT"])
+@idempotent
+@requires("manager")
+@bp.arguments(CategoryNameSchema)
+@bp.response(200, CategorySchema)
+def name_category(data, code):
+    """The category's name in the salon's language ("colour" → "Couleur"); the items keep their code."""
+    return catalogue_service.set_category_name(current_actor(), code, data["display_name"])

@@ -101,9 +101,10 @@ def render_checkout(new_client: dict | None = None, focus: str | None = None):
             sale = describe_sale(record, salon_time(record.salon_id))
     client_id = sale["client_id"] if sale else screen.client_id
     items = catalogue.list_items(panel_actor().salon_id)
-    groups = [(category or _("Other"), list(group)) for category, group in
-              groupby(sorted(items, key=lambda i: (i.kind != "service", i.category, i.name)),
-                      key=lambda i: i.category)]
+    names = catalogue.category_labels(panel_actor().salon_id)  # "colour" shows as the salon named it: "Couleur"
+    groups = [(names.get(category, catalogue.category_label(category)) if category else _("Other"), list(group))
+              for category, group in groupby(sorted(items, key=lambda i: (i.kind != "service", i.category, i.name)),
+                                             key=lambda i: i.category)]
     focus = focus or session.pop("focus", None)
     if focus == "amount" and not sale:
         focus = None

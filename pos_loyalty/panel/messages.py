@@ -22,5 +22,7 @@ def say(error: DomainError) -> str:
         "rewards_held": lambda: _("Remove the rewards before changing the client."),
         "not_this_till": lambda: _("This device works at its own till only."),
         "till_not_found": lambda: _("This salon has no such till."),
+        "unknown_item": lambda: _("No service or product of the catalogue has this code."),
+        "item_exists": lambda: _("This code is taken in the salon's catalogue: choose another one."),
     }
     return known[error.code]() if error.code in known else error.message

@@ -1,12 +1,16 @@
 """Request and answer bodies of the JSON API (marshmallow 4). Field names are the contract: add, never rename."""
 from __future__ import annotations
 
+import re
 from datetime import date
+from decimal import Decimal
+
 from marshmallow import RAISE, Schema, ValidationError, fields, post_dump, validate, validates, validates_schema
 
 from pos_loyalty.core.rewards import REWARD_KINDS
 
-from pos_loyalty.schemas.fields import MAX_POINTS, MAX_QUANTITY, Email, Money, Pattern, Ratio, StrictBoolean, Text
+from pos_loyalty.schemas.fields import (MAX_POINTS, MAX_QUANTITY, MONEY_PATTERN, Email, Money, Pattern, Ratio,
+                                         StrictBoolean, Text)
 
 ID = validate.Range(min=1, max=2**63 - 1, error="Not an id this API gave.")
 
@@ -106,12 +110,39 @@ class RewardSchema(Strict):
     description = Text(load_default="", validate=validate.Length(max=500))
     active = Bool(load_default=True)
 
+    @validates_schema(skip_on_field_errors=False)  # a bad value is told beside an empty name, not after it
+    def check_value_of_kind(self, data, **kwargs):
+        """The value read by the kind: an amount, a percentage or an item code (a PATCH without the kind
+        is checked against the stored kind by the API)."""
+        kind, value = data.get("kind"), data.get("value")
+        if kind not in REWARD_KINDS or value is None:
+            return
+        problem = reward_value_problem(kind, value)
+        if problem:
+            raise ValidationError(problem, "value")
+
+
+ITEM_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
+_PERCENT = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,2})?$")
+
+
+def reward_value_problem(kind: str, value: str) -> str | None:
+    """Why a reward's value does not fit its kind, as a constant sentence (translated by the panel)."""
+    if kind == "amount_off":
+        if re.fullmatch(MONEY_PATTERN, value) is None or Decimal(value) <= 0:
+            return "An amount off is above 0, such as \"10.00\" (two decimals at most)."
+    elif kind == "percent_off":
+        if _PERCENT.fullmatch(value) is None or not 0 < Decimal(value) <= 100:
+            return "A percentage is above 0 and at most 100."
+    elif kind == "free_item" and re.fullmatch(ITEM_CODE_PATTERN, value) is None:
+        return "Give the code of a service or product of the catalogue."
+    return None
+
 
 # --- catalogue -----------------------------------------------------------------------------------------
 class CatalogueItemSchema(Strict):
     id = fields.Integer(dump_only=True)
-    code = Text(required=True, validate=Pattern(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
-                                                error="Letters, digits, - _ . (40 at most)."))
+    code = Text(required=True, validate=Pattern(ITEM_CODE_PATTERN, error="Letters, digits, - _ . (40 at most)."))
     name = Text(required=True, non_blank=True, validate=validate.Length(min=1, max=120))
     kind = Text(required=True, validate=validate.OneOf(["service", "product"]))
     category = Text(load_default="", validate=validate.Length(max=40))
@@ -121,6 +152,22 @@ class CatalogueItemSchema(Strict):
 
 class CatalogueQuerySchema(Strict):
     q = Text(validate=validate.Length(max=80))
+
+
+class CategorySchema(Schema):
+    """A category of the catalogue: its code (as items carry it, lower case) and the name the till shows."""
+
+    code = fields.String()
+    display_name = fields.String(allow_none=True, metadata={"description": "the salon's name for it; null: "
+                                                                           "none given"})
+    label = fields.String(metadata={"description": "what the till shows: the display name, else the code "
+                                                   "written as a title (\"colour\" → \"Colour\")"})
+    position = fields.Integer()
+    items = fields.Integer(metadata={"description": "how many items of the catalogue carry it"})
+
+
+class CategoryNameSchema(Strict):
+    display_name = Text(required=True, non_blank=True, validate=validate.Length(min=1, max=80))
 
 
 # --- clients -------------------------------------------------------------------------------------------

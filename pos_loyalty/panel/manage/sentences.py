@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from pos_loyalty.extensions import db
 from pos_loyalty.models import CatalogueCategory, CatalogueItem
-from pos_loyalty.panel.context import current_salon, money, salon_locale
+from pos_loyalty.panel.context import current_salon, money, ratio, salon_locale
 from pos_loyalty.runtime import runtime
 
 
@@ -183,15 +183,26 @@ def category_name(code: str) -> str:
 
 
 def reward_sentence(fields: dict) -> str:
-    """"10 € off for 100 points", "10 % off for 150 points", "Free BRUSHING for 200 points"."""
+    """"“10 € off”: 10,00 € off for 100 points", "“Brushing offert”: a free Brushing for 200 points". Its
+    state (offered, retired) is the caller's to say, as for rules."""
+    return _("“%(name)s”: %(terms)s", name=fields.get("name") or "", terms=reward_terms(fields))
+
+
+def reward_terms(fields: dict) -> str:
+    """What a reward gives and costs, "10,00 € off for 100 points": money and numbers as the salon writes
+    them, a free item by its name in the salon's catalogue."""
     kind, value, cost = fields.get("kind"), fields.get("value"), fields.get("points_cost")
-    name = fields.get("name") or ""
     if kind == "amount_off":
         what = _("%(amount)s off", amount=money(Decimal(str(value))))
     elif kind == "percent_off":
-        what = _("%(percent)s %% off", percent=format(Decimal(str(value)).normalize(), "f"))
+        what = _("%(percent)s %% off", percent=ratio(value))
     elif kind == "free_item":
-        what = _("free %(item)s", item=value)
+        what = _("a free %(item)s", item=_item_name(str(value or "")))
     else:
         what = str(value)
-    return _("“%(name)s”: %(what)s for %(points)s points", name=name, what=what, points=cost)
+    return _("%(what)s for %(points)s points", what=what, points=cost)
+
+
+def _item_name(code: str) -> str:
+    """The item's name in the salon's catalogue (retired items too), else its code."""
+    return _catalogue_names().get(code.upper(), code)
