@@ -97,7 +97,12 @@ class RuleOutSchema(Schema):
 
     @post_dump(pass_original=True)
     def add_params(self, data, original, **kwargs):
-        return {**original.get("params", {}), **data}
+        # The rule's own fields win: a multiplier's `description` is the name the manager gave it ("Mardi
+        # points doublés"); kinds without one answer their kind's wording.
+        params = {k: v for k, v in original.get("params", {}).items() if k not in ("id", "kind", "active")}
+        if not params.get("description"):
+            params.pop("description", None)
+        return {**data, **params}
 
 
 # --- rewards -------------------------------------------------------------------------------------------
