@@ -137,10 +137,10 @@ def staff_add(name: str, role: str, pin: str, salon_code: str | None) -> None:
 @with_appcontext
 def staff_pin(who: str, pin: str, salon_code: str | None) -> None:
     """Give WHO (a name or an id) a new PIN; their open panel sessions end."""
-    from pos_loyalty.services.staff import change_pin, find_staff
+    from pos_loyalty.services.staff import change_pin, command_line, find_staff
 
     try:
-        staff = change_pin(find_staff(who, salon_code).id, pin)
+        staff = change_pin(command_line(salon_code), find_staff(who, salon_code).id, pin)
     except DomainError as error:
         _fail(error)
     click.echo(f"New PIN for {staff.name}; their panel sessions are closed.")
@@ -152,10 +152,10 @@ def staff_pin(who: str, pin: str, salon_code: str | None) -> None:
 @with_appcontext
 def staff_deactivate(who: str, salon_code: str | None) -> None:
     """WHO (a name or an id) can no longer log in; their open panel sessions end."""
-    from pos_loyalty.services.staff import deactivate_staff, find_staff
+    from pos_loyalty.services.staff import command_line, deactivate_staff, find_staff
 
     try:
-        staff = deactivate_staff(find_staff(who, salon_code).id)
+        staff = deactivate_staff(command_line(salon_code), find_staff(who, salon_code).id)
     except DomainError as error:
         _fail(error)
     click.echo(f"{staff.name} can no longer log in; their panel sessions are closed.")

@@ -262,7 +262,8 @@ CHAIN_OBJECTS = {  # the whole chain's: any salon reaches them
     ("rewards", "reward_id"): lambda c: c.reward_id,
     ("rules", "rule_id"): lambda c: c.rule_id,
 }
-NOT_OBJECTS = {("static", "filename")}
+# A display pairing link's secret names a till only to whoever holds it (a 404 when unknown or replaced).
+NOT_OBJECTS = {("static", "filename"), ("pair", "secret")}
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 URL_MAP_PARAMETER = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")

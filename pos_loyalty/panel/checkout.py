@@ -55,11 +55,12 @@ def sale_on_screen() -> int:
     return sale_id
 
 
-def client_panel(client_id: int | None, sale: dict | None):
-    """The attached client with balance, expiry and every reward: redeemable now, or what is missing."""
+def client_panel(client_id: int | None, sale: dict | None, actor=None):
+    """The attached client with balance, expiry and every reward: redeemable now, or what is missing. `actor`:
+    who reads it (the signed-in cashier unless told: a paired client display)."""
     if client_id is None:
         return None
-    actor = panel_actor()
+    actor = actor or panel_actor()
     client = clients.get_client(client_id)
     state = loyalty.loyalty_of(actor, client_id)
     summary = state.summary

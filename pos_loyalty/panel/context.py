@@ -34,7 +34,8 @@ def salon_locale() -> str:
 def panel_actor() -> Actor:
     staff = current_user.staff
     role = "manager" if staff.role == "manager" else "till"
-    return Actor(name=staff.name, role=role, salon_id=staff.salon_id, till_id=session.get("till_id"), channel="panel")
+    return Actor(name=staff.name, role=role, salon_id=staff.salon_id, till_id=session.get("till_id"), channel="panel",
+                 staff_id=staff.id)
 
 
 def salon_currency() -> str:

@@ -12,6 +12,7 @@ class Actor:
     till_id: int | None = None
     token_id: int | None = None
     channel: str = ""  # panel | api | cli: where a manager's action came from, for the audit trail
+    staff_id: int | None = None  # the signed-in staff member on the panel (a manager cannot deactivate themself)
 
     @property
     def source(self) -> str:

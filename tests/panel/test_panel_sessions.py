@@ -41,9 +41,9 @@ def test_a_pin_change_ends_every_session_of_that_staff_member_only(app, staff):
     second, second_cookie = open_till(app)
     other, other_cookie = open_till(app, "Isabelle", "9876")
     with app.app_context():
-        from pos_loyalty.services.staff import change_pin
+        from pos_loyalty.services.staff import change_pin, command_line
 
-        change_pin(staff["cashier"], "4321")
+        change_pin(command_line(), staff["cashier"], "4321")
     assert refused(replay(app, first_cookie)) and refused(replay(app, second_cookie))
     assert replay(app, other_cookie).status_code == 200
     log_in(app.test_client(), "Camille", "4321")  # the new PIN opens a new session
@@ -52,9 +52,9 @@ def test_a_pin_change_ends_every_session_of_that_staff_member_only(app, staff):
 def test_a_deactivated_staff_member_is_out_at_once(app, staff):
     client, copied = open_till(app)
     with app.app_context():
-        from pos_loyalty.services.staff import deactivate_staff
+        from pos_loyalty.services.staff import command_line, deactivate_staff
 
-        deactivate_staff(staff["cashier"])
+        deactivate_staff(command_line(), staff["cashier"])
     assert refused(client.get("/")) and refused(replay(app, copied))
     page = app.test_client().get("/login").get_data(as_text=True)
     assert "Camille" not in page and "Isabelle" in page

@@ -95,7 +95,8 @@
     if (state) {
       let shown = "";
       const poll = function () {
-        fetch(state.dataset.poll, { credentials: "same-origin" }).then(r => r.ok ? r.text() : shown)
+        // 403: a paired display whose pairing was replaced or removed says so, rather than freeze on a sale.
+        fetch(state.dataset.poll, { credentials: "same-origin" }).then(r => r.ok || r.status === 403 ? r.text() : shown)
           .then(html => { if (html !== shown) { state.innerHTML = html; shown = html; } })
           .catch(() => {}).finally(() => setTimeout(poll, 500));
       };
