@@ -53,6 +53,12 @@ BASELINES = {
     "POST /sales/{sale_id}/lines": lambda n, ids: {"code": "CUT", "quantity": 1},
     "GET /reports/salons": lambda n, ids: {"from": "2026-01-01", "to": "2026-12-31"},
     "PATCH /tills/{code}": lambda n, ids: {"name": f"Till {n}"},
+    # The what-if: program fields, or a rules list holding one rule of the field's kind.
+    "POST /program/preview": lambda n, ids: {
+        None: {"changes": {"points_per_unit": "2"}, "months": 3},
+        "service": {"changes": {"rules": [{"kind": "service", "service_code": f"S{n}", "points": 5}]}, "months": 3},
+        "category": {"changes": {"rules": [{"kind": "category", "category": f"c{n}", "points": 5}]}, "months": 3},
+        "multiplier": {"changes": {"rules": [{"kind": "multiplier", "factor": "2"}]}, "months": 3}},
 }
 FREE_TEXT = {TEXT_PATTERN, NON_BLANK_PATTERN, None}
 
@@ -148,7 +154,7 @@ def test_any_unicode_in_any_text_field(api, app, salon, data):
 
     def baseline():
         made = BASELINES[f"{method} {template}"](counter, ids)
-        return made[kind] if kind else made
+        return made[kind] if kind else made.get(None, made)
 
     before = snapshot(app)
     status, answer = send(api, method, path, where, field, text, baseline())
