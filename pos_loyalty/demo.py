@@ -42,6 +42,8 @@ PRODUCTS = [
     ("HUILE", "Huile sublimatrice", "retail", "29.00"), ("SPRAY", "Spray thermoprotecteur", "retail", "16.00"),
     ("VERN", "Vernis à ongles", "retail", "12.00"),
 ]
+CATEGORY_NAMES = {"cut": "Coupe & coiffage", "colour": "Couleur", "care": "Soins", "nails": "Ongles",
+                  "retail": "Produits"}
 FIRST_NAMES = ["Hélène", "Zoé", "Françoise", "Jérôme", "Camille", "Léa", "Chloé", "Inès", "Manon", "Sarah",
                "Julie", "Émilie", "Anaïs", "Clémence", "Noémie", "Océane", "Mathilde", "Pauline", "Lucie",
                "Agnès", "Thomas", "Nicolas", "Hugo", "Élodie", "Céline", "Maëlle", "Amélie", "Valérie", "Sophie",
@@ -98,6 +100,8 @@ def _set_up_program(manager: Actor) -> list[int]:
     for code, name, category, price in PRODUCTS:
         catalogue.create_item(manager, {"code": code, "name": name, "kind": "product", "category": category,
                                         "price": Decimal(price)})
+    for code, display_name in CATEGORY_NAMES.items():  # the till shows "Couleur", never "colour"
+        catalogue.set_category_name(manager, code, display_name)
     program.update_program(manager, {"points_per_unit": Decimal("1"), "validity_months": 12, "referrer_bonus": 30,
                                      "welcome_bonus": 10, "products_earn": True})
     program.create_rule(manager, "category", {"category": "colour", "points": 20})
