@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from flask import Flask, session
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from pos_loyalty.extensions import db
@@ -75,6 +75,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["ledger_kind"] = ledger_kind
     app.jinja_env.filters["reward_status"] = reward_status
     app.jinja_env.globals["salon_currency"] = salon_currency
+    app.jinja_env.globals["get_locale"] = get_locale  # <html lang> says the page's language to screen readers
     app.jinja_env.filters["ratio"] = ratio
 
     @app.context_processor

@@ -7,22 +7,24 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from pos_loyalty.translatable import N_
+
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
 # The pages, in the order of the back office's menu: (endpoint, label msgid). Each module below adds its
 # routes to `bp` when imported.
 MENU = [
-    ("manage.index", "Dashboard"),
-    ("manage.program", "Programme"),
-    ("manage.rules", "Earning rules"),
-    ("manage.rewards", "Rewards"),
-    ("manage.catalogue", "Catalogue"),
-    ("manage.clients", "Clients"),
-    ("manage.staff", "Staff"),
-    ("manage.tokens", "API tokens"),
-    ("manage.tills", "Tills"),
-    ("manage.versions", "Versions"),
-    ("manage.audit", "Audit trail"),
+    ("manage.index", N_("Dashboard")),
+    ("manage.program", N_("Programme")),
+    ("manage.rules", N_("Earning rules")),
+    ("manage.rewards", N_("Rewards")),
+    ("manage.catalogue", N_("Catalogue")),
+    ("manage.clients", N_("Clients")),
+    ("manage.staff", N_("Staff")),
+    ("manage.tokens", N_("API tokens")),
+    ("manage.tills", N_("Tills")),
+    ("manage.versions", N_("Versions")),
+    ("manage.audit", N_("Audit trail")),
 ]
 
 from pos_loyalty.panel.manage import (  # noqa: E402,F401 - registers the routes
