@@ -5,6 +5,7 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from pos_loyalty.hookspecs import EarningContext, Multiplier, RuleKind, hookimpl
+from pos_loyalty.translatable import N_
 
 PLUGIN_NAME = "multiplier"
 __version__ = "1.0"
@@ -16,27 +17,27 @@ WEEKDAY_NAMES = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: 
 class MultiplierRuleSchema(Schema):
     factor = fields.Decimal(required=True, as_string=True, places=2,
                             validate=validate.Range(min=Decimal("0.01"), max=Decimal("100"),
-                                                    error="A factor from 0.01 to 100, e.g. 2 for double points."))
+                                                    error=N_("A factor from 0.01 to 100, e.g. 2 for double points.")))
     starts_on = fields.Date(load_default=None, allow_none=True)
     ends_on = fields.Date(load_default=None, allow_none=True)
     weekdays = fields.List(fields.Integer(strict=True, validate=validate.Range(
-                               min=1, max=7, error="A weekday is a number from 1 (Monday) to 7 (Sunday).")),
-                           load_default=list, validate=validate.Length(max=7, error="At most the seven days of the week."),
+                               min=1, max=7, error=N_("A weekday is a number from 1 (Monday) to 7 (Sunday)."))),
+                           load_default=list, validate=validate.Length(max=7, error=N_("At most the seven days of the week.")),
                            metadata={"uniqueItems": True})
     from_time = fields.Time(load_default=None, allow_none=True, metadata={"pattern": TIME_PATTERN})
     to_time = fields.Time(load_default=None, allow_none=True, metadata={"pattern": TIME_PATTERN})
-    description = fields.String(load_default="", validate=validate.Length(max=80, error="A name of 80 characters at most."))
+    description = fields.String(load_default="", validate=validate.Length(max=80, error=N_("A name of 80 characters at most.")))
 
     @validates_schema
     def check_ranges(self, data, **kwargs):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            raise ValidationError("The end date is before the start date.", "ends_on")
+            raise ValidationError(N_("The end date is before the start date."), "ends_on")
         if (data.get("from_time") is None) != (data.get("to_time") is None):
-            raise ValidationError("Give both a start and an end time, or neither.", "to_time")
+            raise ValidationError(N_("Give both a start and an end time, or neither."), "to_time")
         if data.get("from_time") and data["to_time"] <= data["from_time"]:
-            raise ValidationError("The end time must be after the start time.", "to_time")
+            raise ValidationError(N_("The end time must be after the start time."), "to_time")
         if len(set(data.get("weekdays") or [])) != len(data.get("weekdays") or []):
-            raise ValidationError("A weekday is listed twice.", "weekdays")
+            raise ValidationError(N_("A weekday is listed twice."), "weekdays")
 
 
 def _describe(params) -> str:

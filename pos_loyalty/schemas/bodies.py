@@ -11,8 +11,9 @@ from pos_loyalty.core.rewards import REWARD_KINDS
 
 from pos_loyalty.schemas.fields import (MAX_POINTS, MAX_QUANTITY, MONEY_PATTERN, Email, Money, Pattern, Ratio,
                                          StrictBoolean, Text)
+from pos_loyalty.translatable import N_
 
-ID = validate.Range(min=1, max=2**63 - 1, error="Not an id this API gave.")
+ID = validate.Range(min=1, max=2**63 - 1, error=N_("Not an id this API gave."))
 
 
 def Name(**kwargs) -> Text:  # noqa: N802 - a field factory reads like a field
@@ -39,13 +40,13 @@ class Strict(Schema):
     @validates_schema
     def refuse_nothing_to_change(self, data, **kwargs):
         if not data and self.refuses_empty():
-            raise ValidationError("Nothing to change: give at least one field.", "_schema")
+            raise ValidationError(N_("Nothing to change: give at least one field."), "_schema")
 
 
 # --- program -------------------------------------------------------------------------------------------
 class ProgramSchema(Strict):
     enabled = Bool(required=True)
-    currency = Text(required=True, validate=Pattern(r"^[A-Z]{3}$", error="An ISO code: EUR."))
+    currency = Text(required=True, validate=Pattern(r"^[A-Z]{3}$", error=N_("An ISO code: EUR.")))
     points_per_unit = Ratio(required=True)
     rounding = Text(required=True, validate=validate.OneOf(["floor", "half_up", "ceiling"]))
     validity_months = fields.Integer(required=True, strict=True, allow_none=True, validate=validate.Range(1, 120))
@@ -135,19 +136,19 @@ def reward_value_problem(kind: str, value: str) -> str | None:
     """Why a reward's value does not fit its kind, as a constant sentence (translated by the panel)."""
     if kind == "amount_off":
         if re.fullmatch(MONEY_PATTERN, value) is None or Decimal(value) <= 0:
-            return "An amount off is above 0, such as \"10.00\" (two decimals at most)."
+            return N_("An amount off is above 0, such as \"10.00\" (two decimals at most).")
     elif kind == "percent_off":
         if _PERCENT.fullmatch(value) is None or not 0 < Decimal(value) <= 100:
-            return "A percentage is above 0 and at most 100."
+            return N_("A percentage is above 0 and at most 100.")
     elif kind == "free_item" and re.fullmatch(ITEM_CODE_PATTERN, value) is None:
-        return "Give the code of a service or product of the catalogue."
+        return N_("Give the code of a service or product of the catalogue.")
     return None
 
 
 # --- catalogue -----------------------------------------------------------------------------------------
 class CatalogueItemSchema(Strict):
     id = fields.Integer(dump_only=True)
-    code = Text(required=True, validate=Pattern(ITEM_CODE_PATTERN, error="Letters, digits, - _ . (40 at most)."))
+    code = Text(required=True, validate=Pattern(ITEM_CODE_PATTERN, error=N_("Letters, digits, - _ . (40 at most).")))
     name = Text(required=True, non_blank=True, validate=validate.Length(min=1, max=120))
     kind = Text(required=True, validate=validate.OneOf(["service", "product"]))
     category = Text(load_default="", validate=validate.Length(max=40))
@@ -180,7 +181,7 @@ class ClientSchema(Strict):
     id = fields.Integer(dump_only=True)
     first_name = Name(required=True)
     last_name = Name(required=True)
-    phone = Text(allow_none=True, validate=Pattern(r"^\+?[0-9 ().-]{6,24}$", error="A phone number: digits, spaces, +."))
+    phone = Text(allow_none=True, validate=Pattern(r"^\+?[0-9 ().-]{6,24}$", error=N_("A phone number: digits, spaces, +.")))
     email = Email(allow_none=True, validate=validate.Length(max=254))
     referred_by = Text(allow_none=True, validate=validate.Length(min=1, max=60))
     subscriber = Bool(load_default=False)
@@ -193,7 +194,7 @@ class ClientSchema(Strict):
     @validates("birth_date")
     def check_birth_date(self, value, **kwargs):
         if value is not None and not date(1900, 1, 1) <= value <= date.today():
-            raise ValidationError("A birth date between 1900 and today.")
+            raise ValidationError(N_("A birth date between 1900 and today."))
 
 
 class ClientPatchSchema(ClientSchema):
@@ -277,7 +278,7 @@ class LedgerQuerySchema(Strict):
 
 class AdjustmentInSchema(Strict):
     points = fields.Integer(required=True, strict=True, validate=[validate.Range(-MAX_POINTS, MAX_POINTS),
-                                                                  validate.NoneOf([0], error="Not 0.")],
+                                                                  validate.NoneOf([0], error=N_("Not 0."))],
                             metadata={"not": {"enum": [0]}})
     reason = Text(required=True, non_blank=True, validate=validate.Length(min=1, max=250))
 

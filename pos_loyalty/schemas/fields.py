@@ -14,6 +14,7 @@ from decimal import Decimal
 from marshmallow import ValidationError, fields, validate
 
 from pos_loyalty.core import quote as core_quote
+from pos_loyalty.translatable import N_
 
 MAX_MONEY = Decimal("10000000.00")
 MAX_POINTS = 1_000_000_000
@@ -61,7 +62,7 @@ class Text(fields.String):
     documented with the text pattern; a field with its own Pattern (codes, phone numbers) must allow
     no control character in it, which a character class of letters and digits already does."""
 
-    default_error_messages = {"blank": "Must not be blank."}
+    default_error_messages = {"blank": N_("Must not be blank.")}
 
     def __init__(self, *, non_blank: bool = False, **kwargs):
         super().__init__(**kwargs)
@@ -101,9 +102,9 @@ class Money(fields.Field):
     number (the contract carries money as strings; a float is not exact)."""
 
     default_error_messages = {
-        "invalid": "Not an amount: give a decimal string such as \"75.00\" (0.00 to 10000000.00, two"
-                   " decimals at most).",
-        "number": "Give the amount as a decimal string such as \"75.00\", not a JSON number.",
+        "invalid": N_("Not an amount: give a decimal string such as \"75.00\" (0.00 to 10000000.00, two"
+                      " decimals at most)."),
+        "number": N_("Give the amount as a decimal string such as \"75.00\", not a JSON number."),
     }
     _pattern = re.compile(MONEY_PATTERN)
 
@@ -132,8 +133,8 @@ RATIO_PATTERN = r"^0*([0-9]{1,3}(\.[0-9]{1,4})?|1000(\.0{1,4})?)$"
 class Ratio(fields.Field):
     """A decimal ratio such as "0.5", "1", "2" (points per currency unit), dumped without trailing zeros."""
 
-    default_error_messages = {"invalid": "Give a decimal string such as \"1\" or \"0.5\" (0 to 1000, four"
-                                         " decimals at most)."}
+    default_error_messages = {"invalid": N_("Give a decimal string such as \"1\" or \"0.5\" (0 to 1000, four"
+                                            " decimals at most).")}
     _pattern = re.compile(RATIO_PATTERN)
 
     def __init__(self, **kwargs):

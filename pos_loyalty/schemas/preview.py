@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from pos_loyalty.core.errors import Invalid
 from pos_loyalty.schemas.bodies import ProgramSchema, RuleInSchema, Strict
 from pos_loyalty.schemas.rules import validate_rule_params
+from pos_loyalty.translatable import N_
 
 MONTHS = (3, 6, 12)
 MAX_RULES = 200
@@ -25,7 +26,7 @@ class RuleBody(fields.Nested):
 
     def _deserialize(self, value, attr, data, partial=None, **kwargs):
         if not isinstance(value, dict):
-            raise ValidationError("A rule is an object: its kind and the kind's fields.")
+            raise ValidationError(N_("A rule is an object: its kind and the kind's fields."))
         head = {name: value[name] for name in ("kind", "active") if name in value}
         try:
             head = RuleInSchema().load(head)
@@ -52,7 +53,7 @@ class PreviewChangesSchema(ProgramSchema):
 
 class PreviewInSchema(Strict):
     changes = fields.Nested(PreviewChangesSchema(partial=True), required=True)
-    months = fields.Integer(required=True, strict=True, validate=validate.OneOf(MONTHS, error="One of: 3, 6, 12."))
+    months = fields.Integer(required=True, strict=True, validate=validate.OneOf(MONTHS, error=N_("One of: 3, 6, 12.")))
 
 
 class PreviewOutSchema(Schema):

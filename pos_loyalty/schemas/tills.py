@@ -7,6 +7,7 @@ from marshmallow import ValidationError, fields, validate
 from pos_loyalty.printing.transports import PrinterConfigError, PrinterPlaces, allowed_printer
 from pos_loyalty.schemas.bodies import Strict
 from pos_loyalty.schemas.fields import Text
+from pos_loyalty.translatable import N_
 
 PRINTER_WIDTHS = (32, 48)
 
@@ -31,5 +32,5 @@ class TillSchema(Strict):
                                                          "queries (then trusted). file:// only inside "
                                                          "POS_LOYALTY_PRINT_DIR, tcp:// only to the ports of "
                                                          "POS_LOYALTY_PRINTER_PORTS (9100-9109)"})
-    printer_width = fields.Integer(strict=True, validate=validate.OneOf(PRINTER_WIDTHS, error="32 or 48 columns."),
+    printer_width = fields.Integer(strict=True, validate=validate.OneOf(PRINTER_WIDTHS, error=N_("32 or 48 columns.")),
                                    metadata={"description": "32 columns (58 mm paper) or 48 (80 mm)"})
