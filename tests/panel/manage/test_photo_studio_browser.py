@@ -49,7 +49,7 @@ def manager(browser, live_server, studio):
     log_in(page, live_server, "Isabelle", "9876")
     page.wait_for_url(lambda url: "/login" not in url)
     page.goto(live_server + "/manage/")
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="EN", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     yield page
     context.close()

@@ -38,7 +38,7 @@ def test_a_change_previewed_from_the_programme_and_rule_pages(live_server, conte
     page = context.new_page()
     log_in(page, live_server, "Isabelle", "9876")
     page.goto(live_server + "/manage/program")
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="EN", exact=True).click()
     page.get_by_label("Points per euro spent").fill("2")
     page.get_by_role("button", name="What if? Last 6 months").click()
     result = page.locator(".preview-figures")

@@ -41,7 +41,7 @@ def test_catalogue_and_rewards_made_through_the_pages(live_server, context, salo
     page = context.new_page()
     log_in(page, live_server, "Isabelle", "9876")
     page.goto(live_server + "/manage/catalogue")
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="EN", exact=True).click()
     expect(page.get_by_role("heading", name="Catalogue", exact=True)).to_be_visible()
 
     new_item = page.locator("form[action='/manage/catalogue']")

@@ -33,7 +33,7 @@ def test_a_tuesday_promotion_made_through_the_page(live_server, context, salon, 
     page = context.new_page()
     log_in(page, live_server, "Isabelle", "9876")
     page.goto(live_server + "/manage/rules")
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="EN", exact=True).click()
     expect(page.get_by_role("heading", name="Earning rules")).to_be_visible()
     page.get_by_role("link", name="Add a promotion").click()
 

@@ -26,7 +26,7 @@ def printer():
 
 def in_english(page, base):
     page.goto(base + "/manage/")
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="EN", exact=True).click()
     expect(page.get_by_role("link", name="Staff")).to_be_visible()
 
 

@@ -223,7 +223,7 @@ def test_a_new_pairing_stops_the_old_link_and_the_old_display(app, manager, api,
     assert new_link != old_link
     assert open_display(app, old_link)[1].status_code == 404
     page = old_display.get("/display")
-    assert page.status_code == 403 and "no longer paired" in page.get_data(as_text=True)
+    assert page.status_code == 403 and 'data-testid="display-unpaired"' in page.get_data(as_text=True)
     state = old_display.get("/display/state")
     assert state.status_code == 403 and "Hélène" not in state.get_data(as_text=True)
     new_display, _ = open_display(app, new_link)
