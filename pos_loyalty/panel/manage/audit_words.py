@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from pos_loyalty.panel.manage.change_words import item_field_label, item_value_words
+from pos_loyalty.panel.manage.change_words import item_field_label, item_value_words, labelled
 
 PROGRAM_FIELDS_OBJECT = "program"
 
@@ -95,11 +95,11 @@ def change_lines(before: dict | None, after: dict | None) -> list[str]:
             continue  # the object's name says it
         label = item_field_label(name)
         if name not in after:
-            lines.append(f"{label}: {item_value_words(name, before[name])}")
+            lines.append(labelled(label, item_value_words(name, before[name])))
         elif name not in before:
             if after[name] is None or after[name] == "":
                 continue  # a creation: only what was set
-            lines.append(f"{label}: {item_value_words(name, after[name])}")
+            lines.append(labelled(label, item_value_words(name, after[name])))
         else:
-            lines.append(f"{label}: {item_value_words(name, before[name])} → {item_value_words(name, after[name])}")
+            lines.append(labelled(label, f"{item_value_words(name, before[name])} → {item_value_words(name, after[name])}"))
     return lines

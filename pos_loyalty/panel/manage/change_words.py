@@ -89,7 +89,12 @@ def describe(name: str, before, after) -> str:
             return (_("Rule removed: %(what)s", what=words(before)) if kind == "rule"
                     else _("Reward removed: %(what)s", what=words(before)))
         return _changed_item(kind, number, before, after)
-    return f"{field_label(name)}: {value_words(name, before)} → {value_words(name, after)}"
+    return labelled(field_label(name), f"{value_words(name, before)} → {value_words(name, after)}")
+
+
+def labelled(label: str, text: str) -> str:
+    """"Label: text", with the language's own colon ("Libellé : texte" in French)."""
+    return _("%(label)s: %(text)s", label=label, text=text)
 
 
 def _changed_item(kind: str, number: str, before: dict, after: dict) -> str:
@@ -104,17 +109,18 @@ def _changed_item(kind: str, number: str, before: dict, after: dict) -> str:
         else:
             label = (_("Reward %(number)s offered again", number=number) if after.get("active")
                      else _("Reward %(number)s retired", number=number))
-        return f"{label}: {words(after)}"
+        return labelled(label, words(after))
     label = _("Rule %(number)s", number=number) if kind == "rule" else _("Reward %(number)s", number=number)
     old, new = words(before), words(after)
     # What the sentence does not say (a description, a name it leaves out) is said field by field.
     unsaid = [key for key in changed if key != "active" and (old == new or item_value_words(key, after.get(key)) not in new)]
-    fields = [f"{item_field_label(key)}: {item_value_words(key, before.get(key))} → {item_value_words(key, after.get(key))}"
+    fields = [labelled(item_field_label(key),
+                       f"{item_value_words(key, before.get(key))} → {item_value_words(key, after.get(key))}")
               for key in unsaid]
     detail = "; ".join(([f"{old} → {new}"] if old != new else []) + fields)
     if "active" in changed:
         detail += " (" + (_("in force") if after.get("active") else _("no longer in force")) + ")"
-    return f"{label}: {detail}"
+    return labelled(label, detail)
 
 
 def describe_all(changes: dict[str, list]) -> list[str]:
