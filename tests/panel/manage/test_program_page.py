@@ -59,3 +59,24 @@ def test_a_cashier_gets_the_403_page(client, staff):
     log_in(client, "Camille", "1234")
     assert client.get("/manage/program").status_code == 403
     assert client.post("/manage/program", data=FORM).status_code in (400, 403)
+
+
+def test_zero_points_per_euro_is_allowed_spend_points_off(manager, api):
+    assert save(manager, "/manage/program", **{**FORM, "points_per_unit": "0"}).status_code == 302
+    assert program(api)["points_per_unit"] == "0"
+
+
+@pytest.mark.parametrize("field, value", [("points_per_unit", "-1"), ("validity_months", "0")])
+def test_a_refusal_is_said_in_the_panels_language(manager, field, value):
+    english = save(manager, "/manage/program", **{**FORM, field: value}).get_data(as_text=True)
+    page = manager.get("/manage/program").get_data(as_text=True)
+    from tests.panel.logins import csrf_of
+
+    manager.post("/language", data={"csrf_token": csrf_of(page), "lang": "fr"})
+    french = save(manager, "/manage/program", **{**FORM, field: value}).get_data(as_text=True)
+
+    def error_of(html):
+        return re.search(rf'id="{field}-error">([^<]+)<', html).group(1)
+
+    assert error_of(english) != error_of(french)
+    assert "corriger les champs signalés" in french
