@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos_loyalty.extensions import db
@@ -61,6 +61,10 @@ class LedgerEntry(db.Model):
     salon_id: Mapped[int | None] = mapped_column(ForeignKey("salons.id"), nullable=True)
     staff: Mapped[str] = mapped_column(String(80), default="")
     expires_on: Mapped[date | None] = mapped_column(nullable=True)
+    # The words as a msgid and its values, so the history reads in the reader's language; None for entries
+    # written before (their `description` is the text to show).
+    message: Mapped[str | None] = mapped_column(String(250), nullable=True)
+    message_values: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class PointsLot(db.Model):

@@ -52,6 +52,7 @@ class Staff(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     failed_pins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(5), nullable=True)  # the panel's language, remembered
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
