@@ -231,14 +231,49 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     """Migrate, load a demo salon (services, clients, rewards, a year of history) and serve."""
     from flask_migrate import upgrade
 
-    from pos_loyalty.demo import load_demo
+    from pos_loyalty.demo import HISTORY_DAYS, demo_loaded, demo_logins, load_history
 
     upgrade()
-    report = load_demo()
-    for line in report:
-        click.echo(line)
+    if demo_loaded():
+        click.echo("Demo salon already loaded: nothing to load.")
+    else:
+        with click.progressbar(length=HISTORY_DAYS, label="Loading a year of sales history (days)") as bar:
+            def progress(done: int, total: int) -> None:
+                bar.length = max(total, 1)
+                bar.update(done - bar.pos)
+
+            report = load_history(progress)
+        for line in report:
+            click.echo(line)
+    _print_demo_guide(host, port, demo_logins())
     if not no_serve:
         click.get_current_context().invoke(serve_command, host=host, port=port, threads=8)
+
+
+def _print_demo_guide(host: str, port: int, logins) -> None:
+    """Where to go, who to be and how to stop, once the demo is ready."""
+    everywhere = host in ("0.0.0.0", "::", "")
+    base = f"http://{'127.0.0.1' if everywhere else ('[' + host + ']' if ':' in host else host)}:{port}"
+    lines = ["", f"The demo serves on {host}:{port}." + (
+                 " It listens on every interface: from another device, use this machine's address instead "
+                 "of 127.0.0.1." if everywhere else ""),
+             f"  Till (checkout):   {base}/",
+             f"  Manager pages:     {base}/manage",
+             f"  Client display:    {base}/display",
+             f"    pair a second screen: sign in as the manager, open {base}/manage/tills, make the pairing",
+             "    link of till-1 and open that link on the display's browser (no staff login there).",
+             "",
+             "PINs (till and manager pages):",
+             f"  cashier  {logins.cashier[0]}  PIN {logins.cashier[1]}",
+             f"  manager  {logins.manager[0]}  PIN {logins.manager[1]}",
+             "",
+             "API tokens (header Authorization: Bearer <token>), new ones on every run:",
+             f"  till-1:   {logins.till_token}",
+             f"  manager:  {logins.manager_token}",
+             "",
+             "Stop the server with Ctrl+C.", ""]
+    for line in lines:
+        click.echo(line)
 
 
 @click.command("backup")

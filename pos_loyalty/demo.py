@@ -6,6 +6,8 @@ through the year, so every ledger entry, lot, expiry and balance is what the pro
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -55,20 +57,31 @@ CLIENTS = 50
 SEED = 2026
 
 
-def load_demo() -> list[str]:
-    """Load the demo salon once; print the logins every time."""
-    report = []
-    if db.session.scalar(select(func.count(Client.id))) == 0:
-        report += _build()
-    report += _logins()
-    return report
+Progress = Callable[[int, int], None]  # (days replayed, days in all)
+HISTORY_DAYS = 430
 
 
-def _build() -> list[str]:
+def demo_loaded() -> bool:
+    return db.session.scalar(select(func.count(Client.id))) > 0
+
+
+def load_demo(progress: Progress | None = None) -> list[str]:
+    """Load the demo salon once (telling `progress` each day replayed); return the logins every time."""
+    return load_history(progress) + demo_logins().lines()
+
+
+def load_history(progress: Progress | None = None) -> list[str]:
+    """The salon and its year of history, if the database has no client yet: what was loaded, in a line."""
+    if demo_loaded():
+        return []
+    return _build(progress or (lambda done, total: None))
+
+
+def _build(progress: Progress) -> list[str]:
     rng = random.Random(SEED)
     real_clock = runtime().clock
     now = real_clock()
-    frozen = FrozenClock(now - timedelta(days=430))
+    frozen = FrozenClock(now - timedelta(days=HISTORY_DAYS))
     runtime().clock = frozen
     try:
         salon = _set_up_salon()
@@ -76,7 +89,7 @@ def _build() -> list[str]:
         till = Actor("Caisse 1", "till", salon.id, till_id=salon.tills[0].id)
         reward_ids = _set_up_program(manager)
         client_ids = _make_clients(till, rng)
-        sold = _replay_year(frozen, now, till, manager, client_ids, reward_ids, rng)
+        sold = _replay_year(frozen, now, till, manager, client_ids, reward_ids, rng, progress)
     finally:
         runtime().clock = real_clock
     return [f"Demo salon loaded: {len(SERVICES)} services, {len(PRODUCTS)} products, 4 rewards, "
@@ -131,8 +144,11 @@ def _make_clients(till: Actor, rng: random.Random) -> list[int]:
 
 
 def _replay_year(clock: FrozenClock, until: datetime, till: Actor, manager: Actor, client_ids: list[int],
-                 reward_ids: list[int], rng: random.Random) -> int:
+                 reward_ids: list[int], rng: random.Random, progress: Progress) -> int:
     sold, paid_sales = 0, []
+    start = clock()
+    total = max((until - start).days, 1)
+    progress(0, total)
     while clock() < until - timedelta(hours=2):
         clock.set(clock().replace(hour=9, minute=0) + timedelta(minutes=rng.randint(0, 540)))
         for _ in range(rng.randint(0, 3)):
@@ -166,6 +182,8 @@ def _replay_year(clock: FrozenClock, until: datetime, till: Actor, manager: Acto
         if rng.random() < 0.01:
             loyalty.adjust_points(manager, rng.choice(client_ids), 20, "Geste commercial")
         clock.set(clock().replace(hour=8) + timedelta(days=1))
+        progress(min((clock() - start).days, total), total)
+    progress(total, total)
     grants.grant_reward(manager, client_ids[0], reward_ids[0], "Gagnante du jeu-concours de Noël")
     return sold
 
@@ -176,15 +194,27 @@ def _due(till: Actor, sale_id: int) -> Decimal:
     return sale_money(sales.get_sale(till, sale_id)).due
 
 
-def _logins() -> list[str]:
-    lines = []
+CASHIER = ("Camille (caisse)", "1234")
+MANAGER = ("Isabelle (gérante)", "9876")
+
+
+@dataclass(frozen=True)
+class DemoLogins:
+    till_token: str
+    manager_token: str
+    cashier: tuple[str, str] = CASHIER  # name, PIN
+    manager: tuple[str, str] = MANAGER
+
+    def lines(self) -> list[str]:
+        return ["Panel logins: cashier Camille PIN 1234, manager Isabelle PIN 9876.",
+                "Till API token (till-1):", self.till_token, "Manager API token:", self.manager_token]
+
+
+def demo_logins() -> DemoLogins:
+    """The demo's two staff members (added once) and two new API tokens (a token is shown only when made)."""
     with transaction():
         if db.session.scalar(select(func.count(Staff.id))) == 0:
-            add_staff("Camille (caisse)", "cashier", "1234")
-            add_staff("Isabelle (gérante)", "manager", "9876")
-    lines.append("Panel logins: cashier Camille PIN 1234, manager Isabelle PIN 9876.")
-    lines.append("Till API token (till-1):")
-    lines.append(create_token("till", "till-1 (demo)", "till-1")[1])
-    lines.append("Manager API token:")
-    lines.append(create_token("manager", "Isabelle (demo)")[1])
-    return lines
+            add_staff(CASHIER[0], "cashier", CASHIER[1])
+            add_staff(MANAGER[0], "manager", MANAGER[1])
+    return DemoLogins(till_token=create_token("till", "till-1 (demo)", "till-1")[1],
+                      manager_token=create_token("manager", "Isabelle (demo)")[1])
