@@ -92,13 +92,16 @@
     }
 
     const state = document.getElementById("display-state");
+    // The display follows the till within a second: a poll every 250 ms after the last answer, the state
+    // swapped only when it changed (worst case: the pause, plus one answer rendered while the till changed).
+    const DISPLAY_POLL_MS = 250;
     if (state) {
       let shown = "";
       const poll = function () {
         // 403: a paired display whose pairing was replaced or removed says so, rather than freeze on a sale.
         fetch(state.dataset.poll, { credentials: "same-origin" }).then(r => r.ok || r.status === 403 ? r.text() : shown)
           .then(html => { if (html !== shown) { state.innerHTML = html; shown = html; } })
-          .catch(() => {}).finally(() => setTimeout(poll, 500));
+          .catch(() => {}).finally(() => setTimeout(poll, DISPLAY_POLL_MS));
       };
       poll();
     }
