@@ -255,17 +255,18 @@ def _print_demo_guide(host: str, port: int, logins) -> None:
     everywhere = host in ("0.0.0.0", "::", "")
     base = f"http://{'127.0.0.1' if everywhere else ('[' + host + ']' if ':' in host else host)}:{port}"
     lines = ["", f"The demo serves on {host}:{port}." + (
-                 " It listens on every interface: from another device, use this machine's address instead "
-                 "of 127.0.0.1." if everywhere else ""),
+                 " It listens on every interface: from another device (the client display),\n"
+                 "use this machine's address instead of 127.0.0.1, for the manager pages too." if everywhere else ""),
              f"  Till (checkout):   {base}/",
              f"  Manager pages:     {base}/manage",
              f"  Client display:    {base}/display",
-             f"    pair a second screen: sign in as the manager, open {base}/manage/tills, make the pairing",
-             "    link of till-1 and open that link on the display's browser (no staff login there).",
+             "    to pair the screen facing the client: sign in as the manager, open",
+             f"    {base}/manage/tills, press “Pair a client display” on till-1, then open the link",
+             "    (or scan the QR code) it shows on the display's browser: no staff login is needed there.",
              "",
-             "PINs (till and manager pages):",
-             f"  cashier  {logins.cashier[0]}  PIN {logins.cashier[1]}",
-             f"  manager  {logins.manager[0]}  PIN {logins.manager[1]}",
+             "PINs (the till and the manager pages):",
+             f"  cashier  {logins.cashier[0]:<20} PIN {logins.cashier[1]}",
+             f"  manager  {logins.manager[0]:<20} PIN {logins.manager[1]}",
              "",
              "API tokens (header Authorization: Bearer <token>), new ones on every run:",
              f"  till-1:   {logins.till_token}",
