@@ -4,6 +4,7 @@ They reward the introduction, not the sale: the sale's own exclusions (discount 
 cancel them; a disabled program does.
 """
 from pos_loyalty.hookspecs import REFERRER, Earning, EarningContext, hookimpl
+from pos_loyalty.translatable import N_
 
 PLUGIN_NAME = "referral"
 __version__ = "1.0"
@@ -16,8 +17,8 @@ def loyalty_earnings(context: EarningContext, multiplier):
         return []
     earnings = []
     if context.terms.welcome_bonus:
-        earnings.append(Earning(kind="welcome", points=context.terms.welcome_bonus, description=context.say("Welcome bonus")))
+        earnings.append(Earning(kind="welcome", points=context.terms.welcome_bonus, description=context.say(N_("Welcome bonus"))))
     if context.terms.referrer_bonus:
         earnings.append(Earning(kind="referral", points=context.terms.referrer_bonus,
-                                description=context.say("Referral bonus"), beneficiary=REFERRER))
+                                description=context.say(N_("Referral bonus")), beneficiary=REFERRER))
     return earnings

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from pos_loyalty.core.program import round_points
 from pos_loyalty.hookspecs import Earning, EarningContext, hookimpl
+from pos_loyalty.translatable import N_
 
 PLUGIN_NAME = "spend"
 __version__ = "1.0"
@@ -25,7 +26,9 @@ def loyalty_earnings(context: EarningContext, multiplier: Decimal):
     points = round_points(amount * context.terms.points_per_unit * multiplier, context.terms.rounding)
     if points <= 0:
         return []
-    description = context.say("{amount} spent", amount=context.format_money(amount))
     if multiplier != 1:
-        description += f" ×{multiplier.normalize():f}"
+        description = context.say(N_("%(amount)s spent ×%(factor)s"), amount=context.money(amount),
+                                  factor=f"{multiplier.normalize():f}")
+    else:
+        description = context.say(N_("%(amount)s spent"), amount=context.money(amount))
     return [Earning(kind="earn", points=points, description=description)]

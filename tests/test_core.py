@@ -72,9 +72,19 @@ def test_debit_takes_soonest_expiry_first_and_skips_expired():
 
 
 def test_descriptions_speak_the_salons_language():
-    from pos_loyalty.core.wording import say
+    from pos_loyalty.core.messages import Money, render, say
 
-    assert say("fr_FR", "{amount} spent", amount="75,00 €") == "75,00 € dépensés"
+    spent = say("fr_FR", "%(amount)s spent", amount=Money(Decimal("75.00"), "EUR"))
+    assert spent == "75,00\u00a0€ dépensés"
+    # The entry keeps its msgid and JSON-ready values: the same words again in another language.
+    assert (spent.message, spent.values) == ("%(amount)s spent", {"amount": {"money": "75.00", "currency": "EUR"}})
+    assert render("en", spent.message, spent.values) == "€75.00 spent"
+    assert render("it_IT", spent.message, spent.values) == "75,00\u00a0€ spesi"
     assert say("it_IT", "Welcome bonus") == "Bonus di benvenuto"
     assert say("en_GB", "Referral bonus") == "Referral bonus"
     assert say("de_DE", "Referral bonus") == "Referral bonus"  # no German yet: English
+    expired = say("fr_FR", "%(points)s points expired (valid until %(day)s)", points=40, day=date(2027, 6, 1))
+    assert expired == "40 points expirés (valables jusqu'au 01/06/2027)"
+    assert expired.values == {"points": 40, "day": {"date": "2027-06-01"}}
+    recalculated = say("fr_FR", "%(description)s (recalculated)", description=spent)
+    assert render("en_GB", recalculated.message, recalculated.values) == "€75.00 spent (recalculated)"

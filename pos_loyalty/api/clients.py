@@ -32,6 +32,8 @@ def client_out(client) -> dict:
 
 
 def ledger_item(entry, zone: str) -> dict:
+    """An entry as the API answers it: `description` is its words in the language of the salon that wrote it
+    (the entry also keeps its msgid and values, which the panel writes in the reader's language)."""
     return {"id": entry.id, "at": entry.at.astimezone(ZoneInfo(zone)).isoformat(timespec="seconds"),
             "kind": entry.kind, "points": entry.points, "description": entry.description,
             "sale_id": entry.sale_id, "reward_id": entry.reward_id, "rule_version": entry.rule_version,

@@ -41,11 +41,21 @@ class EarningContext:
     has_discount_code: bool  # a non-loyalty discount code is on the sale
     format_money: Callable[[Decimal], str]
     locale: str = "en_GB"  # the salon's: descriptions are written in its language
+    currency: str = "EUR"  # the salon's
 
-    def say(self, text: str, **params) -> str:
-        from .wording import say
+    def say(self, msgid: str, **values) -> str:
+        """A description in the salon's language from the gettext catalogues, keeping its msgid and values
+        (the ledger entry keeps them, so the history reads in the reader's language). Mark the msgid with
+        N_ (pos_loyalty.translatable) so the catalogue finds it; money as self.money(amount)."""
+        from .messages import say
 
-        return say(self.locale, text, **params)
+        return say(self.locale, msgid, **values)
+
+    def money(self, amount: Decimal):
+        """An amount in the salon's currency, as a message value (written in the reader's language)."""
+        from .messages import Money
+
+        return Money(amount, self.currency)
 
     @property
     def sale_earns(self) -> bool:

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .lots import is_expired, plan_credit
+from .messages import message_fields
 from .quote import Earning
 
 
@@ -57,6 +58,11 @@ class AccountPlan:
         return sum(self.sale_points.values())
 
 
+def _words(description: str) -> dict:
+    """An entry's description (cut to its column) with the msgid and values it was said from."""
+    return {"description": description[:250], **message_fields(description)}
+
+
 def plan_account(account_id: int, balance: int, debt: int, open_lots: Sequence[OpenLot],
                  sales: Sequence[SaleCredit], *, at: datetime, describe: Callable[[str, str], str],
                  describe_expiry: Callable[[str, int, date], str], entry_fields: dict) -> AccountPlan:
@@ -73,7 +79,7 @@ def plan_account(account_id: int, balance: int, debt: int, open_lots: Sequence[O
             debt_paid, left = plan_credit(earning.points, plan.debt)
             plan.entries.append({
                 "account_id": account_id, "at": at, "kind": earning.kind, "points": earning.points,
-                "description": describe(sale.locale, earning.description)[:250], "expires_on": sale.expires_on,
+                **_words(describe(sale.locale, earning.description)), "expires_on": sale.expires_on,
                 "sale_id": sale.sale_id, "salon_id": sale.salon_id, **entry_fields})
             plan.lots.append({
                 "account_id": account_id, "entry": len(plan.entries) - 1, "sale_id": sale.sale_id,
@@ -106,7 +112,7 @@ def _sweep(plan: AccountPlan, candidates: list[OpenLot], sale: SaleCredit, descr
             "account_id": plan.account_id,
             # Dated when the points left: the first moment of the day after their expiry date.
             "at": datetime.combine(day + timedelta(days=1), time.min, ZoneInfo(sale.zone)),
-            "kind": "expire", "points": -points, "description": describe_expiry(sale.locale, points, day)[:250],
+            "kind": "expire", "points": -points, **_words(describe_expiry(sale.locale, points, day)),
             "expires_on": None, "sale_id": None, "salon_id": None, "rule_version": None, "staff": ""})
         for lot in lots:
             plan.consumptions.append((len(plan.entries) - 1, lot, lot.remaining))

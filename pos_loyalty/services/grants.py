@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from pos_loyalty.core.errors import Conflict, Forbidden, Invalid, NotFound
-from pos_loyalty.core.wording import say
+from pos_loyalty.core.messages import say
 from pos_loyalty.extensions import db
 from pos_loyalty.models import RewardGrant
 from pos_loyalty.services import ledger
@@ -14,6 +14,7 @@ from pos_loyalty.services.clients import get_client
 from pos_loyalty.services.context import current_terms, salon_time
 from pos_loyalty.services.program import get_reward
 from pos_loyalty.services.transaction import transaction
+from pos_loyalty.translatable import N_
 
 
 def grant_reward(actor: Actor, client_id: int, reward_id: int, reason: str) -> RewardGrant:
@@ -32,7 +33,7 @@ def grant_reward(actor: Actor, client_id: int, reward_id: int, reason: str) -> R
         account = ledger.lock_account(client.id)
         # A 0-point entry: the history shows the grant, who made it and why; the balance is untouched.
         ledger.record_event(account, at=clock.now, kind="adjust",
-                            description=say(clock.salon.locale, "Reward granted: {name} ({reason})",
+                            description=say(clock.salon.locale, N_("Reward granted: %(name)s (%(reason)s)"),
                                             name=reward.name, reason=grant.reason), reward_id=reward.id, rule_version=current_terms().version,
                             salon_id=actor.salon_id, staff=actor.name)
         db.session.flush()

@@ -9,12 +9,12 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from sqlalchemy import select
 
 from pos_loyalty.core.lots import LotView, is_expired, plan_credit, plan_debit
-from pos_loyalty.core.wording import say
+from pos_loyalty.core.messages import message_fields, say
 from pos_loyalty.extensions import db
+from pos_loyalty.translatable import N_
 from pos_loyalty.models import LedgerEntry, LotConsumption, PointsAccount, PointsLot, Redemption
 from pos_loyalty.services.transaction import use_case_cache
 
@@ -99,8 +99,8 @@ def sweep_expired(account: PointsAccount, today: date, zone: str, locale: str = 
         # The entry is dated when the points left: the first moment of the day after their expiry date.
         at = datetime.combine(day + timedelta(days=1), time.min, ZoneInfo(zone))
         entry = _entry(account, at=at, kind="expire", points=-points,
-                       description=say(locale, "{points} points expired (valid until {day})", points=points,
-                                       day=format_date(day, format="short", locale=locale)))
+                       description=say(locale, N_("%(points)s points expired (valid until %(day)s)"),
+                                       points=points, day=day))
         for lot in lots:
             db.session.add(LotConsumption(entry=entry, lot_id=lot.id, points=lot.remaining))
             lot.remaining = 0
@@ -189,7 +189,7 @@ def record_event(account: PointsAccount, *, at: datetime, kind: str, description
 def _entry(account: PointsAccount, *, at: datetime, kind: str, points: int, description: str,
            **fields) -> LedgerEntry:
     entry = LedgerEntry(account_id=account.id, at=at, kind=kind, points=points,
-                        description=description[:250], **fields)
+                        description=description[:250], **message_fields(description), **fields)
     db.session.add(entry)  # lots and consumptions point at it by relationship: one flush writes them all
     return entry
 

@@ -9,7 +9,7 @@ from pos_loyalty.core.errors import Conflict, Invalid
 from pos_loyalty.core.lots import expiry_date
 from pos_loyalty.core.quote import REFERRER, Quote
 from pos_loyalty.core.summary import expiring_points
-from pos_loyalty.core.wording import say
+from pos_loyalty.core.messages import say
 from pos_loyalty.extensions import db
 from pos_loyalty.hookspecs import SaleEvent
 from pos_loyalty.models import Client, Payment, RewardGrant, Sale, Till
@@ -20,6 +20,7 @@ from pos_loyalty.services.context import SalonTime, current_terms, salon_time
 from pos_loyalty.services.sale_view import quote_open_sale, sale_money
 from pos_loyalty.services.sales import get_sale, require_open
 from pos_loyalty.services.transaction import after_commit, transaction
+from pos_loyalty.translatable import N_
 
 CASH = "cash"
 
@@ -105,12 +106,12 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor, accounts: dict, quote: Qu
     for redemption in held:
         if redemption.grant_id:
             entry = ledger.record_event(account, at=clock.now, kind="redeem", reward_id=redemption.reward_id,
-                                        description=say(clock.salon.locale, "Reward: {name} (granted)",
+                                        description=say(clock.salon.locale, N_("Reward: %(name)s (granted)"),
                                                         name=redemption.name), **source)
             db.session.get(RewardGrant, redemption.grant_id).status = "used"
         else:
             entry = ledger.debit(account, points=redemption.points_cost, kind="redeem",
-                                 description=say(clock.salon.locale, "Reward: {name}", name=redemption.name),
+                                 description=say(clock.salon.locale, N_("Reward: %(name)s"), name=redemption.name),
                                  at=clock.now, today=clock.today,
                                  allow_debt=False, reward_id=redemption.reward_id, **source)
         account.held -= redemption.points_cost
@@ -136,7 +137,8 @@ def credit_earnings(earnings, client: Client, account, referrer_account, clock: 
         target = referrer_account if earning.beneficiary == REFERRER else account
         description = earning.description
         if earning.beneficiary == REFERRER:
-            description = f"{earning.description}: {client.first_name} {client.last_name[:1]}."
+            description = say(clock.salon.locale, N_("%(description)s: %(client)s"), description=earning.description,
+                              client=f"{client.first_name} {client.last_name[:1]}.")
         ledger.credit(target, points=earning.points, kind=earning.kind, description=description, at=clock.now,
                       earned_on=clock.today, expires_on=expires_on, **source)
 

@@ -25,15 +25,14 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from sqlalchemy import bindparam, exists, func, insert, select, update
 
 from pos_loyalty.core.lots import expiry_date
+from pos_loyalty.core.messages import say
 from pos_loyalty.core.pricing import PricedLine
 from pos_loyalty.core.program import EarningRule, ProgramTerms
 from pos_loyalty.core.quote import CLIENT, EarningContext, EarningRuleProvider, quote_sale
 from pos_loyalty.core.recalculation import OpenLot, SaleCredit, plan_account
-from pos_loyalty.core.wording import say
 from pos_loyalty.extensions import db
 from pos_loyalty.models import (Client, LedgerEntry, LotConsumption, PointsLot, Redemption, Sale, SaleLine,
                                 Salon)
@@ -42,6 +41,7 @@ from pos_loyalty.services import ledger
 from pos_loyalty.services.context import SalonTime, active_rules, current_terms, money_formatter
 from pos_loyalty.services.sale_view import ACTIVE_REDEMPTIONS, client_facts, earning_context, sale_money
 from pos_loyalty.services.transaction import transaction
+from pos_loyalty.translatable import N_
 
 BATCH_CLIENTS = 500
 BATCH_SALES = 2_000  # a batch closes once it holds this many sales (a client's sales stay together)
@@ -134,11 +134,12 @@ class _SalonFacts:
     timezone: str
     locale: str
     format_money: Callable[[Decimal], str]
+    currency: str
 
     @classmethod
     def of(cls, salon: Salon, currency: str) -> "_SalonFacts":
         return cls(salon.id, ZoneInfo(salon.timezone), salon.timezone, salon.locale,
-                   _memoised(money_formatter(currency, salon.locale)))
+                   _memoised(money_formatter(currency, salon.locale)), currency)
 
 
 def load_salons() -> dict[int, "_SalonFacts"]:
@@ -174,6 +175,10 @@ class _SaleRecord:
     payments: tuple = ()  # what was paid does not change what a sale earns
 
 
+RECALCULATED = N_("%(description)s (recalculated)")
+EXPIRED = N_("%(points)s points expired (valid until %(day)s)")  # the words of ledger.sweep_expired
+
+
 class _Caches:
     """What is expensive and repeated over a run: a salon's history is the same few lines and baskets."""
 
@@ -181,12 +186,12 @@ class _Caches:
         self.line = _memoised(PricedLine)  # one immutable line per distinct line
         self.net_amounts: dict = {}  # basket -> what the client pays per line
         self.expiry = _memoised(expiry_date)
-        self.describe = _memoised(lambda locale, text: say(locale, "{description} (recalculated)", description=text))
-        self.day = _memoised(lambda day, locale: format_date(day, format="short", locale=locale))
+        self.describe = _memoised(lambda locale, text: say(locale, RECALCULATED, description=text))
+        self.expiry_words = _memoised(lambda locale, points, day: say(locale, EXPIRED, points=points, day=day))
 
     def describe_expiry(self, locale: str, points: int, day: date) -> str:
         """The words of ledger.sweep_expired."""
-        return say(locale, "{points} points expired (valid until {day})", points=points, day=self.day(day, locale))
+        return self.expiry_words(locale, points, day)
 
     def net_amounts_of(self, sale: _SaleRecord) -> tuple[Decimal, ...]:
         """sale_view.sale_money's net amounts, once per distinct basket (lines and discount code amount)."""
@@ -227,7 +232,7 @@ class Pricing:
             # The lines were loaded as the PricedLine that sale_view.priced_lines makes of them.
             terms=terms, rules=self.rules, lines=tuple(sale.lines), net_amounts=caches.net_amounts_of(sale),
             client=client, at=paid_local, has_discount_code=bool(sale.discount_code),
-            format_money=salon.format_money, locale=salon.locale)
+            format_money=salon.format_money, locale=salon.locale, currency=salon.currency)
         quote = quote_sale(context, self.provider)
         earned_on = paid_local.date()
         return SaleCredit(sale_id=sale.id, salon_id=sale.salon_id,
@@ -439,7 +444,7 @@ def _credit_sale(sale: Sale, account, salons, terms, now, actor_name: str) -> in
         if earning.beneficiary != CLIENT:
             continue
         ledger.credit(account, points=earning.points, kind=earning.kind,
-                      description=say(salon.locale, "{description} (recalculated)", description=earning.description),
+                      description=say(salon.locale, RECALCULATED, description=earning.description),
                       at=now, earned_on=paid_local.date(),
                       expires_on=expiry_date(paid_local.date(), terms.validity_months), sale_id=sale.id,
                       rule_version=terms.version, salon_id=sale.salon_id, staff=actor_name)

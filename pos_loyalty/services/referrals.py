@@ -78,5 +78,6 @@ def _introduction_earnings(client: Client, clock: SalonTime) -> list:
     context = EarningContext(
         terms=current_terms(), rules=active_rules(), lines=(), net_amounts=(),
         client=replace(client_facts(client), awaiting_first_sale=True), at=clock.local, has_discount_code=False,
-        format_money=money_formatter(clock.salon.currency, clock.salon.locale), locale=clock.salon.locale)
+        format_money=money_formatter(clock.salon.currency, clock.salon.locale), locale=clock.salon.locale,
+        currency=clock.salon.currency)
     return [e for e in quote_sale(context, runtime().earning_rules).earnings if e.kind in BONUS_KINDS]

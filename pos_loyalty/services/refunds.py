@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from pos_loyalty.core.errors import Conflict
-from pos_loyalty.core.wording import say
+from pos_loyalty.core.messages import say
 from pos_loyalty.extensions import db
 from pos_loyalty.hookspecs import SaleEvent
 from pos_loyalty.models import Client, LedgerEntry, PointsAccount, PointsLot, RewardGrant, Sale
@@ -18,6 +18,7 @@ from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.context import current_terms, salon_time
 from pos_loyalty.services.sales import get_sale
 from pos_loyalty.services.transaction import after_commit, transaction
+from pos_loyalty.translatable import N_
 
 EARNED_KINDS = ("earn", "service", "bonus", "welcome", "referral")
 
@@ -61,7 +62,7 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
                 own_lots = tuple(db.session.scalars(select(PointsLot.id).where(
                     PointsLot.entry_id.in_([e.id for e in entries]))).all())
                 ledger.debit(account, points=points, kind="refund",
-                             description=say(clock.salon.locale, "Sale #{sale} refunded: points earned taken back",
+                             description=say(clock.salon.locale, N_("Sale #%(sale)s refunded: points earned taken back"),
                                              sale=sale.id), at=clock.now,
                              today=clock.today, allow_debt=True, preferred_lot_ids=own_lots, **source)
                 if account is client_account:
@@ -75,7 +76,7 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
                     continue
                 entry = db.session.get(LedgerEntry, redemption.entry_id)
                 ledger.give_back(client_account, entry, kind="refund",
-                                 description=say(clock.salon.locale, "Sale #{sale} refunded: points of “{name}” returned",
+                                 description=say(clock.salon.locale, N_("Sale #%(sale)s refunded: points of “%(name)s” returned"),
                                                  sale=sale.id, name=redemption.name),
                                  at=clock.now, today=clock.today, zone=clock.zone, locale=clock.salon.locale,
                                  reward_id=redemption.reward_id,

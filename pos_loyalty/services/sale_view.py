@@ -81,7 +81,7 @@ def earning_context(sale: Sale, money: SaleMoney, clock: SalonTime) -> EarningCo
         terms=terms, rules=active_rules(), lines=priced_lines(sale), net_amounts=money.pricing.net_amounts,
         client=client_facts(client) if client else None, at=clock.local,
         has_discount_code=bool(sale.discount_code), format_money=money_formatter(clock.salon.currency, clock.salon.locale),
-        locale=clock.salon.locale,
+        locale=clock.salon.locale, currency=clock.salon.currency,
     )
 
 
