@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from flask import Flask, session
@@ -44,8 +45,35 @@ def salon_currency() -> str:
     return salon.currency if salon else current_terms().currency
 
 
+def panel_language() -> str:
+    return str(get_locale() or salon_locale()).split("_")[0]
+
+
+def date_locale() -> str:
+    """The panel's language with the salon's territory where CLDR has it: an English panel in a French
+    salon writes "2 Dec 2026" and "18:00" (en_FR), not "Dec 2, 2026" and "6:00 PM"; Italian in France has no
+    it_FR, so plain Italian ("2 dic 2026")."""
+    language = panel_language()
+    territory = salon_locale().partition("_")[2]
+    if territory:
+        try:
+            Locale.parse(f"{language}_{territory}")
+            return f"{language}_{territory}"
+        except (UnknownLocaleError, ValueError):
+            pass
+    return language
+
+
+def number_locale() -> str:
+    """Numbers and money in the reader's language ("€30.00", "1.5" in English; "30,00 €", "1,5" in French),
+    with the salon's own conventions when the panel speaks the salon's language (fr_CH writes "30.00 CHF")."""
+    language = panel_language()
+    return salon_locale() if salon_locale().split("_")[0] == language else language
+
+
 def money(amount) -> str:
-    return format_currency(amount, salon_currency(), locale=salon_locale())
+    """In the salon's currency, written the panel's way (receipts keep the salon's locale)."""
+    return format_currency(amount, salon_currency(), locale=number_locale())
 
 
 def salon_zone() -> ZoneInfo:
@@ -59,12 +87,12 @@ def day(value) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(salon_zone()).date()
-    return format_date(value, format="medium", locale=salon_locale())
+    return format_date(value, format="medium", locale=date_locale())
 
 
 def moment(value) -> str:
     """A moment in the salon's time zone (the database keeps UTC)."""
-    return format_datetime(value, format="short", tzinfo=salon_zone(), locale=salon_locale()) if value else ""
+    return format_datetime(value, format="short", tzinfo=salon_zone(), locale=date_locale()) if value else ""
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -88,12 +116,13 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def ratio(value) -> str:
-    """1.5 points per euro as the salon writes it: "1,5" in France, "1.5" in England; no trailing zeros."""
+    """1.5 points per euro as the panel's language writes it: "1,5" in French, "1.5" in English; no trailing
+    zeros."""
     from decimal import Decimal
 
     from babel.numbers import format_decimal
 
-    return format_decimal(Decimal(str(value)).normalize(), format="#,##0.####", locale=salon_locale())
+    return format_decimal(Decimal(str(value)).normalize(), format="#,##0.####", locale=number_locale())
 
 
 def signed(points: int) -> str:
