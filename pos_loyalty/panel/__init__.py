@@ -21,9 +21,9 @@ babel = Babel()
 def select_locale() -> str:
     from pos_loyalty.panel.context import salon_locale
 
-    chosen = request.args.get("lang") or session.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
+    for chosen in (request.args.get("lang"), session.get("lang")):  # `?lang=` is also kept (panel/auth.py)
+        if chosen in LANGUAGES:
+            return chosen
     return salon_locale().split("_")[0]
 
 

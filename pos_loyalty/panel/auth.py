@@ -20,6 +20,7 @@ from pos_loyalty.models import PanelSession, Staff
 from pos_loyalty.panel.messages import say
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services.panel_sessions import end_session, open_session, session_in_force
+from pos_loyalty.services.staff import remember_language
 from pos_loyalty.services.staff_login import log_in
 from pos_loyalty.services.setup import ensure_salon
 from pos_loyalty.services.till_devices import device_still_bound, login_scope
@@ -28,6 +29,7 @@ bp = Blueprint("panel_auth", __name__, static_folder="static", static_url_path="
                template_folder="templates")
 
 DEVICE_COOKIE = "pos_loyalty_device"
+PANEL_BLUEPRINTS = ("panel_auth", "checkout", "display", "manage", "devices")
 DEVICE_COOKIE_LIFETIME = timedelta(days=400)  # the longest a browser keeps a cookie; renewed at each login
 
 
@@ -141,7 +143,7 @@ def login():
         return render_login(scope, 401, request.form.get("staff_id"), request.form.get("till"))
     except ValueError:
         abort(400)
-    language = session.get("lang")
+    language = login_language(staff)
     session.clear()  # nothing of the previous cashier's session survives, nor can it be fixed in advance
     login_user(PanelUser(staff, open_session(staff, till.id if till else None)))
     session.update(till_id=till.id if till else None, till_code=till.code if till else "", salon_id=staff.salon_id,
@@ -165,11 +167,41 @@ def logout():
     return redirect(url_for("panel_auth.login"))
 
 
+def login_language(staff: Staff) -> str | None:
+    """The language the panel speaks once signed in: the one chosen on the login page just before (then
+    remembered for this staff member), else the staff member's remembered one, else the language the login
+    page was showing (none: the salon's)."""
+    chosen = session.get("lang")
+    if chosen and session.get("lang_picked"):
+        remember_language(staff.id, chosen)
+        return chosen
+    return staff.language or chosen
+
+
+def choose_language(language: str | None) -> None:
+    """A language picked by its button (or `?lang=` on a URL): it lasts for the session; signed in, it is
+    remembered for the staff member; before login, it wins over theirs at the login that follows."""
+    if language not in ("fr", "en", "it"):
+        return
+    session["lang"] = language
+    if current_user.is_authenticated:
+        if current_user.staff.language != language:
+            remember_language(current_user.staff.id, language)
+    else:
+        session["lang_picked"] = True
+
+
 @bp.route("/language", methods=["POST"])
 def language():
-    if request.form.get("lang") in ("fr", "en", "it"):
-        session["lang"] = request.form["lang"]
+    choose_language(request.form.get("lang"))
     return redirect(request.referrer or url_for("checkout.index"))
+
+
+@bp.before_app_request
+def language_from_url():
+    """`?lang=fr` on a panel URL is the same as pressing FR: it lasts (the API ignores it)."""
+    if request.blueprint in PANEL_BLUEPRINTS and request.method == "GET" and "lang" in request.args:
+        choose_language(request.args.get("lang"))
 
 
 def throttle_logins(app: Flask) -> Limiter:

@@ -183,6 +183,23 @@ def reactivate_staff(actor: Actor, staff_id: int) -> Staff:
         return staff
 
 
+PANEL_LANGUAGES = ("fr", "en", "it")
+
+
+def remember_language(staff_id: int, language: str) -> None:
+    """The panel's language a staff member chose, kept for their next login (a preference of their own: no
+    audit line)."""
+    if language not in PANEL_LANGUAGES:
+        raise Invalid(f"The language is one of {', '.join(PANEL_LANGUAGES)}.", code="bad_language",
+                      details={"lang": ["Choose French, English or Italian."]})
+    with transaction():
+        staff = db.session.get(Staff, staff_id)
+        if staff is None:
+            raise NotFound("No such staff member.", code="staff_not_found")
+        if staff.language != language:
+            staff.language = language
+
+
 # --- API tokens --------------------------------------------------------------------------------------------
 def token_expiry(salon: Salon, expires_in_days: int | None = None, expires_on: date | None = None) -> datetime | None:
     """When a new token stops working: after N days, or at the end of a day in the salon's time zone."""

@@ -16,7 +16,7 @@ from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 
 from pos_loyalty.core.errors import DomainError, NotFound
-from pos_loyalty.panel.context import salon_locale
+from pos_loyalty.panel.context import number_locale
 from pos_loyalty.panel.forms import FormErrors, domain_errors, load_form
 from pos_loyalty.panel.manage import bp
 from pos_loyalty.panel.manage import program as program_page
@@ -97,8 +97,9 @@ def _shown(template: str, changes_of, context_of, duplicate_field: str | None = 
 
 
 def figures_in_words(figures: dict, months: int) -> dict:
-    """The figures as the salon writes numbers ("1 234" in France), the change in percent when it has one."""
-    locale = salon_locale()
+    """The figures as the panel's language writes numbers ("1 234" in French, "1,234" in English), the change
+    in percent when it has one."""
+    locale = number_locale()
 
     def number(value: int) -> str:
         return format_decimal(value, locale=locale)

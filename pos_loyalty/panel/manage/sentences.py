@@ -4,16 +4,15 @@ from __future__ import annotations
 from datetime import date, time
 from decimal import Decimal
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_day_names
 from babel.numbers import format_decimal
 from flask import g, has_app_context
-from flask_babel import get_locale, gettext as _, ngettext
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import select
 
 from pos_loyalty.extensions import db
 from pos_loyalty.models import CatalogueCategory, CatalogueItem
-from pos_loyalty.panel.context import current_salon, money, ratio, salon_locale
+from pos_loyalty.panel.context import current_salon, date_locale, money, number_locale, ratio
 from pos_loyalty.runtime import runtime
 
 
@@ -50,7 +49,7 @@ def _points(params: dict) -> int:
 
 def _multiplier_words(params: dict) -> str:
     """"×2 on Tuesdays from 1 January 2027", "×1.5 Mon, Sat 18:00–20:00 until 31 March 2027"."""
-    locale = words_locale()
+    locale = number_locale()  # the factor written as the panel's `ratio` writes numbers
     try:
         factor = format_decimal(Decimal(str(params.get("factor", "1"))).normalize(), format="#,##0.##",
                                 locale=locale)
@@ -115,15 +114,7 @@ def weekday_names() -> list[tuple[int, str]]:
 def words_locale() -> str:
     """The panel's language with the salon's conventions: an English panel in a French salon writes
     "1 January 2027" and "18:00" (en_FR), not the American "January 1, 2027" and "6:00 PM"."""
-    language = str(get_locale() or "en").split("_")[0]
-    territory = salon_locale().partition("_")[2]
-    if territory:
-        try:
-            Locale.parse(f"{language}_{territory}")
-            return f"{language}_{territory}"
-        except (UnknownLocaleError, ValueError):
-            pass
-    return language
+    return date_locale()  # the same as the panel's `day` and `moment`
 
 
 def long_day(value: date) -> str:
