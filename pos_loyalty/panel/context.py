@@ -96,6 +96,8 @@ def moment(value) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from pos_loyalty.panel import history_words
+
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["moment"] = moment
@@ -105,6 +107,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["salon_currency"] = salon_currency
     app.jinja_env.globals["get_locale"] = get_locale  # <html lang> says the page's language to screen readers
     app.jinja_env.filters["ratio"] = ratio
+    app.jinja_env.filters["entry_text"] = history_words.entry_text  # a ledger entry in the reader's language
 
     @app.context_processor
     def back_office_menu():
