@@ -29,11 +29,11 @@ def source_messages() -> dict:
         method_map, options_map = parse_mapping_cfg(handle, str(ROOT / "babel.cfg"))
     keywords = {**DEFAULT_KEYWORDS, "N_": None}
     found: dict = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=keywords, strip_comment_tags=True):
         msgid = message if isinstance(message, str) else tuple(message)
-        if msgid and msgid != ("",):
-            found.setdefault(msgid, f"{filename}:{lineno}")
+        if msgid and msgid != ("",):  # a msgid of a context (the receipt's words) is its own entry
+            found.setdefault((msgid, context), f"{filename}:{lineno}")
     return found
 
 
@@ -53,9 +53,9 @@ def catalogue(language: str):
 def test_every_message_of_the_sources_is_translated(messages, language):
     po = catalogue(language)
     problems = []
-    for msgid, where in sorted(messages.items(), key=lambda item: item[1]):
+    for (msgid, context), where in sorted(messages.items(), key=lambda item: item[1]):
         key = msgid if isinstance(msgid, str) else msgid[0]
-        entry = po.get(key)
+        entry = po.get(key, context=context)
         if entry is None or entry.string in ("", None) or (isinstance(entry.string, tuple) and not all(entry.string)):
             problems.append(f"{where}: {msgid!r} has no {language} translation")
             continue
