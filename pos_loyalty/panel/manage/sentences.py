@@ -49,10 +49,10 @@ def _points(params: dict) -> int:
 
 def _multiplier_words(params: dict) -> str:
     """"×2 on Tuesdays from 1 January 2027", "×1.5 Mon, Sat 18:00–20:00 until 31 March 2027"."""
-    locale = number_locale()  # the factor written as the panel's `ratio` writes numbers
+    locale = words_locale()  # times as the panel's `moment` writes them (18:00 in an English panel in France)
     try:
         factor = format_decimal(Decimal(str(params.get("factor", "1"))).normalize(), format="#,##0.##",
-                                locale=locale)
+                                locale=number_locale())  # the factor as the panel's `ratio` writes numbers
     except ArithmeticError:
         factor = str(params.get("factor"))
     parts = [_("×%(factor)s", factor=factor)]

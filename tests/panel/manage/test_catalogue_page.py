@@ -68,17 +68,17 @@ def test_services_then_products_grouped_by_category_under_its_readable_name(mana
     assert words.index("Services") < words.index("Colour") < words.index("Balayage") < words.index("Cut") \
         < words.index("Brushing") < words.index("Products") < words.index("Retail") < words.index("Shampooing")
     assert headings(page) == ["Colour", "Cut", "Retail"]  # the code made readable: never "colour", never "COLOUR"
-    assert "Balayage BALAYAGE 90,00 €" in words  # the price in the salon's money
+    assert "Balayage BALAYAGE €90.00" in words  # the price in the salon's money
 
 
 def test_an_item_created_from_the_page_reads_back_through_the_api(manager, api, catalogue):
     response = save(manager, "/manage/catalogue", **{**ITEM, "code": "gloss", "category": " Colour "})
     assert response.status_code == 302
-    assert flash(manager) == "Added: Gloss (GLOSS), 35,50 €."
+    assert flash(manager) == "Added: Gloss (GLOSS), €35.50."
     gloss = [i for i in items(api) if i["code"] == "GLOSS"]
     assert [{k: i[k] for k in ("name", "kind", "category", "price", "active")} for i in gloss] == [
         {"name": "Gloss", "kind": "service", "category": "colour", "price": "35.50", "active": True}]
-    assert "Gloss GLOSS 35,50 €" in text(manager.get("/manage/catalogue").get_data(as_text=True))
+    assert "Gloss GLOSS €35.50" in text(manager.get("/manage/catalogue").get_data(as_text=True))
 
 
 @pytest.mark.parametrize("form, field, message", [
@@ -110,7 +110,7 @@ def test_an_edit_is_saved_and_said_in_words(manager, api, catalogue):
                      category="colour", price="35")
     assert response.status_code == 302
     assert flash(manager) == "Brushing long: Name: Brushing → Brushing long; Category: Cut → Colour; " \
-                             "Price: 30,00 € → 35,00 €"
+                             "Price: €30.00 → €35.00"
     read = [i for i in items(api) if i["code"] == "BRUSH"][0]
     assert (read["name"], read["category"], read["price"]) == ("Brushing long", "colour", "35.00")
     save(manager, f"/manage/catalogue/{brush['id']}", name="Brushing long", kind="service", category="colour",

@@ -63,7 +63,7 @@ def test_the_programme_change_is_previewed_under_the_form_as_typed_and_not_saved
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert figures(page) == ("Over the last 6 months: 2 sales with a client; points earned 110, with this change 210"
-                             " (+91 %); clients able to take a reward: 1 now, 2 with the change.")
+                             " (+91%); clients able to take a reward: 1 now, 2 with the change.")
     assert re.search(r'name="points_per_unit" type="text" value="2"', page)  # what was typed, not what is saved
     assert "Nothing was saved." in page
     assert program(api) == before
@@ -104,7 +104,7 @@ def test_a_new_rule_is_previewed_from_its_form(manager, api, history):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert figures(page) == ("Over the last 12 months: 2 sales with a client; points earned 110, with this change 150"
-                             " (+36 %); clients able to take a reward: 1 now, 2 with the change.")
+                             " (+36%); clients able to take a reward: 1 now, 2 with the change.")
     assert re.search(r'name="points" type="number" value="40"', page)
     assert api.ok("GET", "/rules", as_="manager") == rules_before
 
@@ -118,10 +118,10 @@ def test_an_edited_rule_replaces_itself_in_the_preview(manager, api, history):
     response = preview(manager, f"/manage/rules/{rule_id}", action.replace("&amp;", "&"), "3",
                        service_code="CUT", points="5", active=["false", "true"])
     assert response.status_code == 200
-    assert "points earned 110, with this change 105 (−5 %)" in figures(response.get_data(as_text=True))
+    assert "points earned 110, with this change 105 (−5%)" in figures(response.get_data(as_text=True))
     paused = preview(manager, f"/manage/rules/{rule_id}", action.replace("&amp;", "&"), "3",
                      service_code="CUT", points="10", active="false")
-    assert "with this change 100 (−9 %)" in figures(paused.get_data(as_text=True))
+    assert "with this change 100 (−9%)" in figures(paused.get_data(as_text=True))
     assert api.ok("GET", f"/rules/{rule_id}", as_="manager")["points"] == 10
 
 

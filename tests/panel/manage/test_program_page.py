@@ -29,7 +29,7 @@ def test_a_saved_ratio_is_a_new_version_said_in_words(manager, api):
     after = program(api)
     assert after["points_per_unit"] == "2.5" and after["version"] == before + 1
     page = manager.get("/manage/program").get_data(as_text=True)
-    assert re.search(r"1\s*→\s*2,5", page), page
+    assert re.search(r"1\s*→\s*2\.5", page), page
 
 
 @pytest.mark.parametrize("field, value, message", [

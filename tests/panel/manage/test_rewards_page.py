@@ -58,8 +58,8 @@ def test_the_list_reads_rewards_as_sentences_with_the_items_name_and_the_salons_
     add_reward(api, "Pourcentage", 150, kind="percent_off", value="12.5")
     add_reward(api, "Brushing offert", 200, kind="free_item", value="BRUSH")
     words = text(manager.get("/manage/rewards").get_data(as_text=True))
-    assert "Remise 7,50 € off for 100 points offered" in words
-    assert "Pourcentage 12,5 % off for 150 points offered" in words
+    assert "Remise €7.50 off for 100 points offered" in words
+    assert "Pourcentage 12.5 % off for 150 points offered" in words
     assert "Brushing offert a free Brushing for 200 points offered" in words  # the catalogue's name, not BRUSH
 
 
@@ -77,8 +77,8 @@ def test_each_form_posts_one_value_a_box_for_a_discount_a_select_of_the_catalogu
     assert re.search(r'<input name="value" type="text"', discount)
     assert re.search(r'<option value="amount_off"[^>]*>.*?<option value="percent_off"', discount, re.S)
     assert re.search(r'<select name="value"', free)
-    assert '<option value="BRUSH">Brushing · 30,00\xa0€</option>' in free
-    assert '<option value="SHAMP">Shampooing · 15,00\xa0€</option>' in free
+    assert '<option value="BRUSH">Brushing · €30.00</option>' in free
+    assert '<option value="SHAMP">Shampooing · €15.00</option>' in free
     assert '<input type="hidden" name="kind" value="free_item">' in free
 
 
@@ -86,7 +86,7 @@ def test_a_discount_and_a_free_item_created_from_the_page_read_back_through_the_
     before = version(api)
     assert save(manager, "/manage/rewards", **{**DISCOUNT, "value": "7,5", "description": "Dès 100 points"}
                 ).status_code == 302
-    assert flash(manager) == f"Saved as version {before + 1}: New reward: “10 € off”: 7,50 € off for 100 points"
+    assert flash(manager) == f"Saved as version {before + 1}: New reward: “10 € off”: €7.50 off for 100 points"
     assert save(manager, "/manage/rewards", **{**FREE, "value": "brush"}).status_code == 302
     assert flash(manager) == (f"Saved as version {before + 2}: New reward: “Brushing offert”: a free Brushing for "
                               "200 points")
@@ -161,8 +161,8 @@ def test_a_reward_raised_from_100_to_150_keeps_the_redemption_at_100_and_eligibi
     page = manager.get(f"/manage/rewards/{reward['id']}").get_data(as_text=True)
     assert 'name="points_cost" type="number" value="100"' in page
     assert save(manager, f"/manage/rewards/{reward['id']}", **{**DISCOUNT, "points_cost": "150"}).status_code == 302
-    assert flash(manager) == (f"Saved as version {before + 1}: Reward {reward['id']}: “10 € off”: 10,00 € off for "
-                              "100 points → “10 € off”: 10,00 € off for 150 points")
+    assert flash(manager) == (f"Saved as version {before + 1}: Reward {reward['id']}: “10 € off”: €10.00 off for "
+                              "100 points → “10 € off”: €10.00 off for 150 points")
     assert api.ok("GET", f"/rewards/{reward['id']}", as_="manager")["points_cost"] == 150
 
     # the history keeps 100: the ledger's deduction, the sale's redemption, the reward obtained
@@ -233,7 +233,7 @@ def test_retired_then_offered_again_then_deleted_each_a_version(manager, api):
     then = version(api)
     assert offered() == [reward_id]
     save(manager, f"/manage/rewards/{reward_id}/active", active="false")
-    assert flash(manager) == (f"Saved as version {then + 1}: Reward {reward_id} retired: “10 € off”: 10,00 € off "
+    assert flash(manager) == (f"Saved as version {then + 1}: Reward {reward_id} retired: “10 € off”: €10.00 off "
                               "for 100 points")
     assert rewards(api)[0]["active"] is False and offered() == []
     page = manager.get("/manage/rewards").get_data(as_text=True)
@@ -241,11 +241,11 @@ def test_retired_then_offered_again_then_deleted_each_a_version(manager, api):
 
     save(manager, f"/manage/rewards/{reward_id}/active", active="true")
     assert flash(manager) == (f"Saved as version {then + 2}: Reward {reward_id} offered again: “10 € off”: "
-                              "10,00 € off for 100 points")
+                              "€10.00 off for 100 points")
     assert rewards(api)[0]["active"] is True and offered() == [reward_id]
 
     save(manager, f"/manage/rewards/{reward_id}/delete")
-    assert flash(manager) == (f"Saved as version {then + 3}: Reward removed: “10 € off”: 10,00 € off for "
+    assert flash(manager) == (f"Saved as version {then + 3}: Reward removed: “10 € off”: €10.00 off for "
                               "100 points")
     assert rewards(api) == [] and version(api) == then + 3
     assert api.call("GET", f"/rewards/{reward_id}", as_="manager")[0] == 404

@@ -87,7 +87,7 @@ def error_by(page: str, field: str) -> str:
                     "ends_on": "2027-03-31", "active": "false"},
      {"factor": "1.50", "weekdays": [1, 6], "from_time": "18:00:00", "to_time": "20:00:00",
       "ends_on": "2027-03-31"},
-     "×1,5 Mon, Sat 18:00–20:00 until 31 March 2027"),
+     "×1.5 Mon, Sat 18:00–20:00 until 31 March 2027"),
     ("stamp", {"points": "3", "min_amount": "20,50", "days": ["", "6", "7"], "extra_codes": "4, 9",
                "note": "Samedi", "members_only": ["false", "true"], "starts_on": "2027-02-01"},
      {"points": 3, "min_amount": "20.50", "days": [6, 7], "extra_codes": [4, 9], "note": "Samedi",
@@ -280,7 +280,7 @@ def test_a_cashier_gets_the_403_page(client, staff, api):
     ("en", {"factor": "3", "starts_on": "2027-05-01", "ends_on": "2027-05-01"}, "×3 on 1 May 2027"),
     ("en", {"factor": "2", "weekdays": [5, 1, 2, 3, 4, 7]}, "×2 Mon–Fri, Sun"),
     ("en", {"factor": "2", "weekdays": [1, 2, 3, 4, 5, 6, 7], "description": "Tous les jours"}, "Tous les jours: ×2"),
-    ("en", {"factor": "1.25", "from_time": "09:00:00", "to_time": "12:30:00"}, "×1,25 09:00–12:30"),
+    ("en", {"factor": "1.25", "from_time": "09:00:00", "to_time": "12:30:00"}, "×1.25 09:00–12:30"),
     ("fr", {"factor": "2", "weekdays": [1, 6], "ends_on": "2027-03-31"}, "lun., sam. | 31 mars 2027"),
     ("en", {"points": 1, "service_code": "BRUSH"}, "1 point for each BRUSH"),
 ])
