@@ -31,14 +31,22 @@ def back_to_checkout(view):
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
+        in_place = request.headers.get("HX-Request") == "true"  # htmx: answer with the parts that change
         try:
-            return view(*args, **kwargs) or redirect(url_for("checkout.index"))
+            answer = view(*args, **kwargs)
         except NotFound as error:
             flash(say(error), "error")
-            return render_checkout(), 404
+            return render_checkout(in_place=in_place), 404
         except DomainError as error:
             flash(say(error), "error")
+            if in_place:
+                return render_checkout(in_place=True), 422
             return redirect(url_for("checkout.index"))
+        if not in_place:
+            return answer or redirect(url_for("checkout.index"))
+        if answer is not None and answer.status_code in (301, 302, 303):
+            return "", 200, {"HX-Redirect": answer.location}  # the sale is paid: on to its done page
+        return render_checkout(in_place=True)
 
     return wrapper
 
@@ -71,7 +79,9 @@ def client_panel(client_id: int | None, sale: dict | None, actor=None):
         offers.append({"id": reward.id, "name": reward.name, "points_cost": reward.points_cost,
                        "missing": missing, "eligible": missing == 0 and summary.balance >= 0,
                        "applied": reward.id in held_here})
+    locked = [offer for offer in offers if not offer["eligible"]]
     return {"client": client, "summary": summary, "enabled": state.enabled, "offers": offers,
+            "next_offer": min(locked, key=lambda offer: offer["missing"]) if locked else None,
             "grants": grants.client_grants(client_id, "available")}
 
 
@@ -93,7 +103,8 @@ def focus_next(target: str) -> None:
     session["focus"] = target
 
 
-def render_checkout(new_client: dict | None = None, focus: str | None = None):
+def render_checkout(new_client: dict | None = None, focus: str | None = None, in_place: bool = False):
+    """The checkout page; `in_place`: only its client card and ticket (an htmx step redraws those two)."""
     screen = current_screen()
     sale = None
     if screen.sale_id:
@@ -111,10 +122,12 @@ def render_checkout(new_client: dict | None = None, focus: str | None = None):
         focus = None
     if focus is None:
         focus = "client-search" if client_id is None and sale is None else "catalogue-filter"
-    return render_template("checkout.html", sale=sale, client=client_panel(client_id, sale), groups=groups,
+    return render_template("_till_update.html" if in_place else "checkout.html", sale=sale,
+                           client=client_panel(client_id, sale), groups=groups,
                            program_enabled=current_terms().enabled, new_client=new_client, focus=focus,
                            amount_due=plain_amount(sale["due"], salon_locale()) if sale else "",
-                           refused_amount=session.pop("refused_amount", None))
+                           refused_amount=session.pop("refused_amount", None),
+                           removed_line=session.pop("removed_line", None), oob=in_place)
 
 
 @bp.route("/")
@@ -218,6 +231,9 @@ def add_line():
 def remove_line(position):
     actor = panel_actor()
     sale = sales.get_sale(actor, sale_on_screen())
+    removed = next((line for line in sale.lines if line.position == position), None)
+    if removed is not None:  # the ticket offers to put it back ("Undo")
+        session["removed_line"] = {"code": removed.code, "name": removed.name, "quantity": removed.quantity}
     if len(sale.lines) == 1 and not sale.redemptions:
         sales.cancel_sale(actor, sale.id)  # removing the only line: the sale is abandoned
         show(actor, sale_id=None, client_id=sale.client_id)

@@ -14,7 +14,9 @@ def open_sale_of_95(page, live_server):
     page.fill("#client-search", "hél")
     page.get_by_role("button", name=re.compile("Hélène Dupré")).click()
     page.get_by_role("button", name=re.compile("Portrait studio")).click()
+    expect(page.get_by_test_id("due")).to_have_text("75,00 €")  # drawn in place (htmx): each step is seen first
     page.get_by_role("button", name=re.compile("Brushing")).click()
+    expect(page.get_by_test_id("due")).to_have_text("105,00 €")
     page.get_by_role("button", name=re.compile("10 € offerts")).click()
     expect(page.get_by_test_id("due")).to_have_text("95,00 €")
 

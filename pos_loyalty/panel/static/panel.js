@@ -17,26 +17,23 @@
     try { return sessionStorage.getItem("panel-modality"); } catch (e) { return null; }
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    const target = document.querySelector("[data-autofocus]");
-    if (target && (target.dataset.autofocus === "always" || lastModality() === "keyboard")) {
-      target.focus();
-    }
-    const amount = document.getElementById("amount");
-    if (amount) {
-      amount.addEventListener("focus", function () { amount.select(); });  // typing replaces the amount due
-      if (document.activeElement === amount) amount.select();
-    }
-
+  // The client search: set up on the page and again each time htmx redraws the client card.
+  function setupClientSearch() {
     const search = document.getElementById("client-search");
-    if (search) {
+    if (!search || search.dataset.ready) return;
+    search.dataset.ready = "1";
+    {
       const results = document.getElementById(search.dataset.results);
       let latest = 0;
       const find = function () {
         const ticket = ++latest, query = search.value;
         fetch(search.dataset.searchUrl + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
           .then(r => r.text()).then(html => {
-            if (ticket === latest) { results.innerHTML = html; results.dataset.query = query; }
+            if (ticket === latest) {
+              results.innerHTML = html;
+              results.dataset.query = query;
+              if (window.htmx) window.htmx.process(results);  // a tap on a client attaches them in place
+            }
           });
       };
       search.addEventListener("input", debounce(find, 150));
@@ -62,6 +59,49 @@
         else found[Math.min(found.length - 1, event.key === "ArrowDown" ? at + 1 : at - 1)].focus();
       });
     }
+  }
+
+  // The till with htmx: a step redraws the ticket and the client card; the keyboard goes where the server
+  // says the next step is (the ticket's data-focus), the amount due is selected, and a redirect that is
+  // not a till answer (the session expired: the login page) loads as a whole page.
+  function setupTill() {
+    if (!window.htmx || document.body.dataset.tillReady) return;
+    document.body.dataset.tillReady = "1";
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      const xhr = event.detail.xhr;
+      if (event.detail.shouldSwap && xhr && !/id="ticket"/.test(xhr.responseText || "")) {
+        event.detail.shouldSwap = false;
+        window.location.assign(xhr.responseURL || window.location.href);
+      }
+    });
+    document.body.addEventListener("htmx:afterSwap", function () {  // at once: a key pressed since stays where it went
+      setupClientSearch();
+      const amount = document.getElementById("amount");
+      if (amount && !amount.dataset.ready) {
+        amount.dataset.ready = "1";
+        amount.addEventListener("focus", function () { amount.select(); });  // typing replaces the amount due
+      }
+      const ticket = document.getElementById("ticket");
+      const always = document.querySelector("#ticket [data-autofocus=always], #client-card [data-autofocus=always]");
+      const next = always || (ticket && ticket.dataset.focus && document.getElementById(ticket.dataset.focus));
+      if (next && (always || modality === "keyboard") && document.activeElement !== next) next.focus();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const target = document.querySelector("[data-autofocus]");
+    if (target && (target.dataset.autofocus === "always" || lastModality() === "keyboard")) {
+      target.focus();
+    }
+    const amount = document.getElementById("amount");
+    if (amount) {
+      amount.dataset.ready = "1";
+      amount.addEventListener("focus", function () { amount.select(); });  // typing replaces the amount due
+      if (document.activeElement === amount) amount.select();
+    }
+
+    setupClientSearch();
+    setupTill();
 
     const filter = document.getElementById("catalogue-filter");
     if (filter) {
