@@ -16,7 +16,8 @@ def staff(app):
 @pytest.fixture
 def manager(client, staff):
     """The test client signed in as the manager Isabelle (at the first till), the panel in English (the
-    words are translated afterwards: tests read the English ones; numbers and dates follow the salon)."""
+    words are translated afterwards: tests read the English ones; numbers, money and dates as English writes
+    them with the salon's territory: €30.00, 1.5, 2 Dec 2026, 18:00)."""
     log_in(client, "Isabelle", "9876")
     page = client.get("/manage/").get_data(as_text=True)
     client.post("/language", data={"csrf_token": csrf_of(page), "lang": "en"})
