@@ -6,15 +6,10 @@ reader chose, money in the salon's currency written that language's way ("€30.
 An entry written before messages were kept shows its own text."""
 from __future__ import annotations
 
-from flask_babel import get_locale
-
 from pos_loyalty.core.messages import entry_text as text_of
 
 
 def entry_text(entry) -> str:
-    from pos_loyalty.panel.context import salon_locale
+    from pos_loyalty.panel.context import date_locale, number_locale, panel_language
 
-    salon = salon_locale()
-    language = str(get_locale() or salon).split("_")[0]
-    locale = salon if salon.split("_")[0] == language else language
-    return text_of(entry, language, locale, locale)
+    return text_of(entry, panel_language(), number_locale(), date_locale())
