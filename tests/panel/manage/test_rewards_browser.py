@@ -50,8 +50,8 @@ def test_catalogue_and_rewards_made_through_the_pages(live_server, context, salo
     new_item.get_by_role("combobox", name=re.compile("^Category")).fill("colour")
     new_item.get_by_role("textbox", name=re.compile("^Price")).fill("35,5")
     new_item.get_by_role("button", name="Add to the catalogue").click()
-    expect(page.locator(".message.ok")).to_have_text("Added: Gloss (GLOSS), 35,50\u00a0€.")
-    expect(page.locator("#item-GLOSS")).to_contain_text("35,50")
+    expect(page.locator(".message.ok")).to_have_text("Added: Gloss (GLOSS), €35.50.")
+    expect(page.locator("#item-GLOSS")).to_contain_text("€35.50")
 
     colour = page.locator("form[action='/manage/catalogue/categories/colour']")
     colour.locator("input[name=display_name]").fill("Couleur")
@@ -80,7 +80,7 @@ def test_catalogue_and_rewards_made_through_the_pages(live_server, context, salo
     both_sizes(page, shoot, "rewards-refused")
     page.get_by_label("Amount or percentage").fill("12,5")
     page.get_by_role("button", name="Create the reward").click()
-    expect(page.locator(".message.ok")).to_contain_text("“15 % le mardi”: 12,5 % off for 150 points")
+    expect(page.locator(".message.ok")).to_contain_text("“15 % le mardi”: 12.5 % off for 150 points")
 
     rows = page.locator("table.reward-list tbody tr")
     expect(rows).to_have_count(3)
