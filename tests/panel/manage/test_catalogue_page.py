@@ -59,7 +59,7 @@ def headings(page: str) -> list[str]:
 
 def till_headings(client) -> list[str]:
     page = client.get("/").get_data(as_text=True)
-    return [html.unescape(h) for h in re.findall(r'<h3 class="category">([^<]+)</h3>', page)]
+    return [html.unescape(h) for h in re.findall(r'<h3 class="category"[^>]*>([^<]+)</h3>', page)]
 
 
 def test_services_then_products_grouped_by_category_under_its_readable_name(manager, catalogue):
