@@ -1,4 +1,5 @@
-"""The README's back-office screenshots, taken on the demo salon at 1024×768 (and one on a phone).
+"""The README's screenshots, taken on the demo salon: the till with a sale under way at 1024×768 and on a
+phone, and every back-office page at 1024×768 (and one on a phone).
 
 Usage: .venv/bin/python scripts/readme_screenshots.py [docs]
 Loads the demo into a temporary SQLite file, serves it on a loopback port, signs the manager in through
@@ -31,6 +32,7 @@ def main(target: str = "docs") -> None:
     with app.app_context():
         upgrade()
         load_demo()
+        client_name = best_client()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
@@ -51,8 +53,54 @@ def main(target: str = "docs") -> None:
                 page.goto(base + path)
                 page.screenshot(path=str(out / f"manage-{name}{suffix}.png"), full_page=False)
                 print(out / f"manage-{name}{suffix}.png")
+        for viewport, suffix in (({"width": 1024, "height": 768}, "1024"), ({"width": 390, "height": 844}, "390")):
+            till_walk(browser, base, viewport, out / f"till-{suffix}.png", client_name)
         browser.close()
     server.shutdown()
+
+
+def best_client() -> str:
+    """The demo client with the most points: the till offers them a reward."""
+    from sqlalchemy import select
+
+    from pos_loyalty.extensions import db
+    from pos_loyalty.models import Client, PointsAccount
+
+    client = db.session.execute(select(Client).join(PointsAccount, PointsAccount.client_id == Client.id)
+                                .order_by(PointsAccount.balance.desc()).limit(1)).scalar_one()
+    return f"{client.first_name} {client.last_name}"
+
+
+def till_walk(browser, base: str, viewport: dict, path, client_name: str) -> None:
+    """A cashier's sale under way: the client attached, two services, a reward applied (touch taps)."""
+    import re
+
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=viewport, locale="fr-FR", has_touch=True,
+                                  is_mobile=viewport["width"] < 600)
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.get_by_text("Camille (caisse)").tap()
+    page.locator("input[name=pin]").fill("1234")
+    page.locator("form.login-form button[type=submit]").tap()
+    expect(page.locator(".catalogue, #client-search").first).to_be_visible()
+    if page.locator(".lines").count():  # the till's sale from the walk at the other size, still open
+        page.screenshot(path=str(path))
+        print(path)
+        context.close()
+        return
+    page.fill("#client-search", client_name.split()[-1])
+    page.get_by_role("button", name=re.compile(client_name)).first.tap()
+    expect(page.get_by_test_id("attached-client")).to_contain_text(client_name)
+    for service in ("Balayage", "Brushing"):
+        page.get_by_role("button", name=re.compile(service)).first.tap()
+        expect(page.locator(".lines")).to_contain_text(service)
+    page.locator("button.reward.eligible").first.tap()
+    expect(page.locator(".applied").first).to_be_visible()
+    page.screenshot(path=str(path))
+    print(path)
+    context.close()
 
 
 if __name__ == "__main__":
