@@ -71,5 +71,6 @@ def in_force(params: dict, context: EarningContext) -> bool:
 def loyalty_multipliers(context: EarningContext):
     if not context.sale_earns:
         return []
-    return [Multiplier(Decimal(str(rule.params["factor"])), _describe(rule.params))
+    # The promotion as the till names it: its own name ("Mardi points doublés"), or the kind's wording.
+    return [Multiplier(Decimal(str(rule.params["factor"])), rule.params.get("description") or _describe(rule.params))
             for rule in context.rules_of_kind("multiplier") if in_force(rule.params, context)]

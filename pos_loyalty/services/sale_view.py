@@ -43,6 +43,7 @@ class SaleQuote:
     points_to_redeem: int
     balance_after: int | None
     earnings: tuple[tuple[str, str, int], ...]  # (kind, description, points) for the client
+    promotions: tuple[tuple[Decimal, str], ...] = ()  # (factor, name) of the multipliers in force
 
 
 def priced_lines(sale: Sale) -> tuple[PricedLine, ...]:
@@ -102,7 +103,8 @@ def sale_quote(sale: Sale, money: SaleMoney, clock: SalonTime) -> SaleQuote:
         if account is not None:
             balance_after = ledger.live_balance(account, clock.today) + quote.client_points - to_redeem
         earnings = tuple((e.kind, e.description, e.points) for e in quote.earnings if e.beneficiary == "client")
-        return SaleQuote(quote, quote.client_points, to_redeem, balance_after, earnings)
+        promotions = tuple((m.factor, m.description) for m in quote.multipliers)
+        return SaleQuote(quote, quote.client_points, to_redeem, balance_after, earnings, promotions)
     entries = []
     account = ledger.account_of(sale.client_id) if sale.client_id else None
     if account is not None:
@@ -145,7 +147,8 @@ def describe_sale(sale: Sale, clock: SalonTime) -> dict:
                      for p in sale.payments],
         "quote": {"points_to_earn": quote.points_to_earn, "balance_after": quote.balance_after,
                   "points_to_redeem": quote.points_to_redeem,
-                  "earnings": [{"kind": k, "description": d, "points": p} for k, d, p in quote.earnings]},
+                  "earnings": [{"kind": k, "description": d, "points": p} for k, d, p in quote.earnings],
+                  "promotions": [{"factor": f, "description": d} for f, d in quote.promotions]},
         "created_at": sale.created_at,
         "paid_at": sale.paid_at,
         "program_version": sale.program_version,
