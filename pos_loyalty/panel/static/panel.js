@@ -89,6 +89,19 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    const pad = document.querySelector(".pin-pad");
+    const pin = document.getElementById("pin");
+    if (pad && pin) {  // the touch till's keypad: digits into the PIN field, which stays the one truth
+      pad.hidden = false;
+      pad.addEventListener("click", function (event) {
+        const key = event.target.closest("button[data-key]");
+        if (!key) return;
+        const value = key.dataset.key;
+        if (value === "clear") pin.value = "";
+        else if (value === "back") pin.value = pin.value.slice(0, -1);
+        else if (pin.value.length < 8) pin.value += value;
+      });
+    }
     const target = document.querySelector("[data-autofocus]");
     if (target && (target.dataset.autofocus === "always" || lastModality() === "keyboard")) {
       target.focus();
