@@ -103,6 +103,15 @@ def focus_next(target: str) -> None:
     session["focus"] = target
 
 
+def catalogue_groups() -> list:
+    """The catalogue's tiles by category, each under the name the salon gave it ("Couleur", not "colour")."""
+    items = catalogue.list_items(panel_actor().salon_id)
+    names = catalogue.category_labels(panel_actor().salon_id)
+    return [(names.get(category, catalogue.category_label(category)) if category else _("Other"), list(group))
+            for category, group in groupby(sorted(items, key=lambda i: (i.kind != "service", i.category, i.name)),
+                                           key=lambda i: i.category)]
+
+
 def render_checkout(new_client: dict | None = None, focus: str | None = None, in_place: bool = False):
     """The checkout page; `in_place`: only its client card and ticket (an htmx step redraws those two)."""
     screen = current_screen()
@@ -112,11 +121,7 @@ def render_checkout(new_client: dict | None = None, focus: str | None = None, in
         if record.status == "open":
             sale = describe_sale(record, salon_time(record.salon_id))
     client_id = sale["client_id"] if sale else screen.client_id
-    items = catalogue.list_items(panel_actor().salon_id)
-    names = catalogue.category_labels(panel_actor().salon_id)  # "colour" shows as the salon named it: "Couleur"
-    groups = [(names.get(category, catalogue.category_label(category)) if category else _("Other"), list(group))
-              for category, group in groupby(sorted(items, key=lambda i: (i.kind != "service", i.category, i.name)),
-                                             key=lambda i: i.category)]
+    groups = [] if in_place else catalogue_groups()  # an htmx step redraws the ticket, never the catalogue
     focus = focus or session.pop("focus", None)
     if focus == "amount" and not sale:
         focus = None
