@@ -61,7 +61,7 @@ def test_a_tuesday_promotion_made_through_the_page(live_server, context, salon, 
     expect(page.locator(".message.ok")).to_contain_text(f"New rule: {SENTENCE}")
     rule = page.locator(".rule", has_text=SENTENCE)
     expect(rule.locator(".badge")).to_have_text("in force")
-    expect(page.locator(".rule-sentence", has_text="×1,5 Mon, Sat 18:00–20:00 until 31 March 2027")).to_be_visible()
+    expect(page.locator(".rule-sentence", has_text="×1.5 Mon, Sat 18:00–20:00 until 31 March 2027")).to_be_visible()
     [made] = [r for r in api.ok("GET", "/rules", as_="manager") if r["kind"] == "multiplier" and r["factor"] == "2.00"]
     assert made["weekdays"] == [2] and made["starts_on"] == "2027-01-01" and made["ends_on"] is None
     shoot(page, "manage-rules-1024")
