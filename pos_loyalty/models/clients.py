@@ -20,13 +20,17 @@ class Client(db.Model):
     birth_date: Mapped[date | None] = mapped_column(nullable=True)
     subscriber: Mapped[bool] = mapped_column(default=False)
     email_opt_in: Mapped[bool] = mapped_column(default=False)  # consent to the programme's e-mails
-    referral_code: Mapped[str] = mapped_column(String(60), unique=True)
+    referral_code: Mapped[str | None] = mapped_column(String(60), unique=True, nullable=True)  # None once erased
     referrer_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), nullable=True)
     # Set when the referral bonuses were paid, or when a first sale was paid without a referrer.
     first_paid_sale_id: Mapped[int | None] = mapped_column(nullable=True)
     search_text: Mapped[str] = mapped_column(String(600), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_in_salon_id: Mapped[int | None] = mapped_column(ForeignKey("salons.id"), nullable=True)
+    # The secret of the client's own card, /card/{token}; a manager replaces it to revoke the old link.
+    card_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True, nullable=True)
+    # Set when the person was erased: names, phone, e-mail, birth date and referral code are gone.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     @property
     def name(self) -> str:

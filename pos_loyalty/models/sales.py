@@ -17,12 +17,16 @@ if TYPE_CHECKING:
 
 class Sale(db.Model):
     __tablename__ = "sales"
-    __table_args__ = (Index("ix_sales_client_status", "client_id", "status"),)
+    __table_args__ = (Index("ix_sales_client_status", "client_id", "status"),
+                      Index("ix_sales_salon_external_ref", "salon_id", "external_ref", unique=True))
     id: Mapped[int] = mapped_column(primary_key=True)
     salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id"))
-    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
+    till_id: Mapped[int | None] = mapped_column(ForeignKey("tills.id"), nullable=True)  # None: imported
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), nullable=True)
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | paid | cancelled | refunded
+    source: Mapped[str] = mapped_column(String(12), default="till", server_default="till")  # till | import
+    # The `sale` column of an imported file: importing the same file twice makes no second sale.
+    external_ref: Mapped[str | None] = mapped_column(String(80), nullable=True)
     discount_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     code_discount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -51,6 +52,7 @@ def create_client(actor: Actor, fields: dict) -> Client:
             lambda c: db.session.scalars(select(Client.id).where(Client.referral_code == c)).first() is not None,
         )
         client = Client(**fields, referral_code=code, referrer_id=referrer.id if referrer else None,
+                        card_token=secrets.token_urlsafe(32),
                         created_at=runtime().now(), created_in_salon_id=actor.salon_id, search_text="")
         client.search_text = search_text(client)
         db.session.add(client)
