@@ -140,6 +140,9 @@ class LiveApi(ApiClient):
 
 
 def free_port() -> int:
+    """A port free right now, for a server in another process that must be told its port. Between this and
+    its bind another process (a second xdist worker) may take it: in-process servers bind port 0 instead,
+    and keep the socket they got."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -150,7 +153,7 @@ def live_server(app):
     """The app served by waitress on a loopback port, as in production."""
     from waitress.server import create_server
 
-    server = create_server(app, host="127.0.0.1", port=free_port(), threads=4)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)  # the kernel's free port, kept
     stopping = threading.Event()
 
     def serve():
