@@ -48,12 +48,22 @@ def test_upgrade_tokens_and_staff(database):
 
 def test_serve_answers_over_loopback(database):
     assert run(database, "db", "upgrade").returncode == 0
-    port = free_port()
     env = {**os.environ, "POS_LOYALTY_DATABASE_URL": database, "POS_LOYALTY_SECRET_KEY": "x"}
-    server = subprocess.Popen([COMMAND, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    for attempt in range(3):  # the command binds the port it is given: another worker may have taken it since
+        port = free_port()
+        server = subprocess.Popen([COMMAND, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            wait_for_port(port, server)
+            break
+        except RuntimeError:  # it exited (the port was taken) or never listened
+            timed_out = server.poll() is None
+            if timed_out:
+                server.kill()
+                server.wait()
+            if timed_out or attempt == 2:
+                raise
     try:
-        wait_for_port(port, server)
         document = requests.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=10).json()
         assert "/api/v1/sales/{sale_id}/payments" in document["paths"]
     finally:
