@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import free_port
-
 
 @pytest.fixture
 def postgres_url(database_pools):
@@ -42,7 +40,10 @@ class Gunicorn:
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
         if gunicorn is None:
             pytest.fail("gunicorn is part of the test extra: pip install -e '.[test]'")
-        self.port = free_port()
+        # The test binds the port and hands gunicorn the socket (fd://): no other worker can take it meanwhile.
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        self.port = listener.getsockname()[1]
         self.gate = str(workdir / "gate")
         plugins = workdir / "plugins"
         plugins.mkdir()
@@ -50,9 +51,10 @@ class Gunicorn:
         env = {**os.environ, "POS_LOYALTY_DATABASE_URL": database_url, "POS_LOYALTY_PLUGINS_DIR": str(plugins),
                "POS_LOYALTY_TEST_GATE": self.gate, "POS_LOYALTY_SECRET_KEY": "x"}
         self.process = subprocess.Popen(
-            [gunicorn, "--workers", str(workers), "--threads", "2", "--bind", f"127.0.0.1:{self.port}",
+            [gunicorn, "--workers", str(workers), "--threads", "2", "--bind", f"fd://{listener.fileno()}",
              "--graceful-timeout", "2", "--log-level", "warning", "pos_loyalty:create_app()"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=(listener.fileno(),))
+        listener.close()  # gunicorn has its own descriptor of it
         wait_for_port(self.port, self.process)
         self.url = f"http://127.0.0.1:{self.port}"
 
