@@ -116,7 +116,8 @@ def test_an_unknown_host_is_explained():
 
 def test_the_server_stops_by_itself():
     server = PrinterServer("normal", lifetime=0.2)
-    time.sleep(0.5)
+    server._timer.join(timeout=10)  # its lifetime ran out and stop() has returned
+    assert server._stopping.is_set()
     with pytest.raises(PrintFailed, match="refused"):
         send(server.url, SMALL, server.places, timeout=0.3)
 
@@ -210,7 +211,9 @@ def test_serial_printer_receives_the_receipt():
     printer = SerialPrinterOnPty()
     try:
         delivery = send(f"serial://{printer.device}?baudrate=115200", RECEIPT, NO_FILES, timeout=1)
-        time.sleep(0.1)
+        deadline = time.monotonic() + 10  # the status answer came after the receipt: it is read, or about to be
+        while RECEIPT not in bytes(printer.received) and time.monotonic() < deadline:
+            time.sleep(0.01)
     finally:
         printer.stop()
     assert delivery.status_known
