@@ -28,8 +28,11 @@ def browser():
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI runs the browser tests: {reason}")
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect() waits 5 s by default, actions 10 s (the context below): on a loaded 2-core machine, with the
+    # other xdist worker in a browser too, a condition that does come may need more than 5 s.
+    expect.set_options(timeout=10_000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {SCREENSHOTS}")
     with sync_playwright() as playwright:
