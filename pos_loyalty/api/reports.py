@@ -40,3 +40,6 @@ class SalonFiguresSchema(Schema):
 def figures_per_salon(period):
     """The token's salon: sales with a client, points earned and redeemed, referral points and new clients."""
     return salon_figures(current_actor(), period["date_from"], period["date_to"])
+
+
+from pos_loyalty.api import loyalty_reports  # noqa: E402,F401 - the ranking's calls, on this blueprint
