@@ -26,7 +26,8 @@ def client_out(client) -> dict:
     return {"id": client.id, "first_name": client.first_name, "last_name": client.last_name,
             "phone": client.phone, "email": client.email, "subscriber": client.subscriber,
             "email_opt_in": client.email_opt_in, "birth_date": client.birth_date, "referral_code": client.referral_code,
-            "referred_by": client_service.get_client(client.referrer_id).referral_code if client.referrer_id else None,
+            "referred_by": client_service.get_client(client.referrer_id, erased_ok=True).referral_code
+            if client.referrer_id else None,
             "referral_link": runtime().referral_link.format(code=client.referral_code),
             "created_at": client.created_at}
 

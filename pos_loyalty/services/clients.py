@@ -27,10 +27,13 @@ def search_text(client: Client) -> str:
     return fold(" ".join(parts))[:600]
 
 
-def get_client(client_id: int) -> Client:
+def get_client(client_id: int, *, erased_ok: bool = False) -> Client:
+    """The client; an erased one (services/privacy.py) is a 404 of its own code unless `erased_ok`."""
     client = db.session.get(Client, client_id)
     if client is None:
         raise NotFound(f"Client {client_id} does not exist.", code="client_not_found")
+    if client.erased_at is not None and not erased_ok:
+        raise NotFound(f"Client {client_id} was erased: nothing is kept about the person.", code="client_erased")
     return client
 
 
@@ -148,7 +151,7 @@ def search_clients(q: str, limit: int = 20) -> list[Client]:
     words = fold(q).split()
     if not words:
         return []
-    query = select(Client)
+    query = select(Client).where(Client.erased_at.is_(None))
     for word in words[:5]:
         digits = _DIGITS.sub("", word)
         clause = Client.search_text.contains(word, autoescape=True)

@@ -70,9 +70,10 @@ def _loyalty_block(sale, money, clock) -> ReceiptLoyalty | None:
         balance = sale.balance_after  # None: a sale closed before balances were kept, or never paid
         summary = summarise(balance, 0, [], offers, clock.today) if balance is not None else None
         next_expiry = (sale.next_expiry_points, sale.next_expiry_on) if sale.next_expiry_on else None
+    erased = client.erased_at is not None  # an erased client's old receipts name no one, link nowhere
     return ReceiptLoyalty(
-        client_name=client.name, referral_code=client.referral_code,
-        referral_link=runtime().referral_link.format(code=client.referral_code),
+        client_name="" if erased else client.name, referral_code="" if erased else client.referral_code,
+        referral_link="" if erased else runtime().referral_link.format(code=client.referral_code),
         earned=earned, redeemed=redeemed, balance=balance,
         next_expiry_points=next_expiry[0] if next_expiry else None,
         next_expiry_on=next_expiry[1] if next_expiry else None,

@@ -60,6 +60,9 @@ def _client_or_invalid(client_id: int) -> Client:
     if client is None:
         raise Invalid(f"Client {client_id} does not exist.", code="unknown_client",
                       details={"client_id": ["Unknown client."]})
+    if client.erased_at is not None:
+        raise Invalid(f"Client {client_id} was erased: no sale can be attached to it.", code="client_erased",
+                      details={"client_id": ["This client was erased."]})
     return client
 
 

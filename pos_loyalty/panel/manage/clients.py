@@ -61,7 +61,7 @@ def page_of(client_id: int, cursor: str | None = None) -> dict:
     except Invalid:  # a cursor typed by hand: the history from its start
         entries, following = loyalty.ledger_page(actor, client_id, None, HISTORY_PAGE)
         cursor = None
-    referrer = client_service.get_client(client.referrer_id) if client.referrer_id else None
+    referrer = client_service.get_client(client.referrer_id, erased_ok=True) if client.referrer_id else None
     terms = current_terms()
     return {"client": client, "summary": state.summary, "enabled": state.enabled, "entries": entries,
             "following": following, "cursor": cursor, "obtained": loyalty.rewards_obtained(client_id),
