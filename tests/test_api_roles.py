@@ -72,6 +72,9 @@ CALLS = {
     ("POST", "/sales/{sale_id}/print"): (TILL, "/sales/{paid_sale}/print", None, None, 202),
     ("GET", "/sales/{sale_id}/print-jobs"): (TILL, "/sales/{paid_sale}/print-jobs", None, None, 200),
     ("GET", "/reports/salons"): (MANAGER, "/reports/salons", None, REPORT_PERIOD, 200),
+    ("GET", "/reports/loyalty"): (MANAGER, "/reports/loyalty", None, None, 200),
+    ("GET", "/reports/ranking"): (MANAGER, "/reports/ranking", None, {"has_rewards": "false"}, 200),
+    ("GET", "/reports/clients.csv"): (MANAGER, "/reports/clients.csv", None, None, 200),
     ("GET", "/tills"): (MANAGER, "/tills", None, None, 200),
     ("PATCH", "/tills/{code}"): (MANAGER, "/tills/till-1", {"printer_width": 32}, None, 200),
 }

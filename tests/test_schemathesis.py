@@ -54,6 +54,7 @@ STATE_DEPENDENT = {
     "GET /api/v1/clients/{client_id}/ledger": "the cursor must be one the API gave",
     "GET /api/v1/audit": "the cursor must be one the API gave",
     "GET /api/v1/reports/salons": "from no later than to, within 2000 to 2099",
+    "GET /api/v1/reports/ranking": "the cursor must be one the API gave",
     "PATCH /api/v1/tills/{code}": "a printer address the configuration allows (print folder, printer ports)",
 }
 # The manager's run has every phase; the till's skips the coverage phase (its boundary values and
