@@ -20,6 +20,7 @@ from pos_loyalty.services.program import list_rewards
 from pos_loyalty.services.receipts import render_receipt
 from pos_loyalty.services.sale_view import describe_sale
 from pos_loyalty.services.till_screen import screen_of, show
+from pos_loyalty.services.transaction import transaction
 
 bp = Blueprint("checkout", __name__)
 
@@ -33,7 +34,13 @@ def back_to_checkout(view):
     def wrapper(*args, **kwargs):
         in_place = request.headers.get("HX-Request") == "true"  # htmx: answer with the parts that change
         try:
-            answer = view(*args, **kwargs)
+            # The step and the parts it redraws in one transaction, as the API builds its answer: the rows the
+            # step loaded are read once, not again after its commit.
+            with transaction():
+                answer = view(*args, **kwargs)
+                redirected = answer is not None and answer.status_code in (301, 302, 303)
+                if in_place and not redirected:
+                    return render_checkout(in_place=True)
         except NotFound as error:
             flash(say(error), "error")
             return render_checkout(in_place=in_place), 404
@@ -44,9 +51,7 @@ def back_to_checkout(view):
             return redirect(url_for("checkout.index"))
         if not in_place:
             return answer or redirect(url_for("checkout.index"))
-        if answer is not None and answer.status_code in (301, 302, 303):
-            return "", 200, {"HX-Redirect": answer.location}  # the sale is paid: on to its done page
-        return render_checkout(in_place=True)
+        return "", 200, {"HX-Redirect": answer.location}  # the sale is paid: on to its done page
 
     return wrapper
 

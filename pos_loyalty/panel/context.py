@@ -1,13 +1,14 @@
 """What every panel page needs: the salon, the signed-in cashier as an Actor, formatting helpers."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
-from flask import Flask, session
+from flask import Flask, g, session
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
@@ -27,9 +28,29 @@ def current_salon() -> Salon | None:
     return salon
 
 
-def salon_locale() -> str:
+@dataclass(frozen=True)
+class SalonFacts:
+    locale: str
+    currency: str | None
+    timezone: str
+
+
+def salon_facts() -> SalonFacts:
+    """The salon's locale, currency and time zone, read once per request: a page formats dozens of amounts
+    and dates, and every commit of the request's use case expires the Salon row (one SELECT each time)."""
+    salon_id = session.get("salon_id")
+    cached = g.get("salon_facts")
+    if cached is not None and cached[0] == salon_id:
+        return cached[1]
     salon = current_salon()
-    return salon.locale if salon else "fr_FR"
+    facts = (SalonFacts(salon.locale, salon.currency, salon.timezone) if salon
+             else SalonFacts("fr_FR", None, "Europe/Paris"))
+    g.salon_facts = (salon_id, facts)
+    return facts
+
+
+def salon_locale() -> str:
+    return salon_facts().locale
 
 
 def panel_actor() -> Actor:
@@ -41,8 +62,7 @@ def panel_actor() -> Actor:
 
 def salon_currency() -> str:
     """Each salon's money shows in its own currency (a chain may span several)."""
-    salon = current_salon()
-    return salon.currency if salon else current_terms().currency
+    return salon_facts().currency or current_terms().currency
 
 
 def panel_language() -> str:
@@ -77,8 +97,7 @@ def money(amount) -> str:
 
 
 def salon_zone() -> ZoneInfo:
-    salon = current_salon()
-    return ZoneInfo(salon.timezone if salon else "Europe/Paris")
+    return ZoneInfo(salon_facts().timezone)
 
 
 def day(value) -> str:
