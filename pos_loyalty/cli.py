@@ -1,4 +1,5 @@
-"""The `pos-loyalty` command (Flask's CLI conventions): db, demo, serve, token, staff, salon, expire."""
+"""The `pos-loyalty` command (Flask's CLI conventions): db, demo, serve, token, staff, salon, expire,
+recalculate, reset-points, import-sales."""
 from __future__ import annotations
 
 import click
@@ -200,17 +201,85 @@ def salon_list() -> None:
 
 
 @click.command("recalculate")
-@click.option("--since", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="First day of the history to recalculate (YYYY-MM-DD).")
+@click.option("--period", type=click.Choice(["3m", "6m", "12m", "all"]), default=None,
+              help="The last 3, 6 or 12 months of paid sales, or all of them.")
+@click.option("--since", default=None, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Or from this day on (YYYY-MM-DD).")
 @with_appcontext
-def recalculate_command(since) -> None:
-    """Credit points for past paid sales that earned none (before activation, or while disabled)."""
-    from pos_loyalty.services.recalculation import recalculate, sales_to_recalculate
+def recalculate_command(period: str | None, since) -> None:
+    """Bring the automatic points of the period's paid sales to today's rules (twice changes nothing)."""
+    from pos_loyalty.services.recalculation import count_sales, period_start, recalculate_history, since_start
+    from pos_loyalty.services.staff import command_line
 
-    todo = len(sales_to_recalculate(since.date()))
+    if (period is None) == (since is None):
+        raise click.UsageError("Give --period 3m|6m|12m|all or --since YYYY-MM-DD.")
+    start = period_start(period) if period else since_start(since.date())
+    todo = count_sales(start)
     with click.progressbar(length=todo, label=f"Recalculating {todo} sales") as bar:
-        points = recalculate(since.date(), progress=bar.update)
-    click.echo(f"{points} points credited over {todo} sales.")
+        outcome = recalculate_history(start, progress=bar.update, actor=command_line(),
+                                      audit_object=f"period {period}" if period else f"since {since.date()}")
+    click.echo(f"{outcome.points_added} points added, {outcome.points_removed} taken back over {outcome.sales}"
+               f" sales ({outcome.sales_changed} changed, {outcome.clients} clients).")
+
+
+@click.command("reset-points")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def reset_points_command(yes: bool) -> None:
+    """Take back every client's automatic points (append-only); manual points and bonuses stay."""
+    from pos_loyalty.services.recalculation import count_sales, reset_points
+    from pos_loyalty.services.staff import command_line
+
+    if not yes:
+        click.confirm("This takes back every client's automatic points. Continue?", abort=True)
+    todo = count_sales(reset=True)
+    with click.progressbar(length=todo, label=f"Resetting {todo} sales") as bar:
+        outcome = reset_points(progress=bar.update, actor=command_line())
+    click.echo(f"{outcome.points_removed} points taken back over {outcome.sales_changed} sales"
+               f" ({outcome.clients} clients).")
+
+
+@click.command("import-sales")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--salon", "salon_code", default=None, help="The salon's code (default: the first salon).")
+@click.option("--skip-bad", is_flag=True, help="Import the good rows even when some are bad.")
+@with_appcontext
+def import_sales_command(file: str, salon_code: str | None, skip_bad: bool) -> None:
+    """Import past sales from a CSV file; they earn nothing until `recalculate`."""
+    from pos_loyalty.services.sales_import import import_sales_file
+    from pos_loyalty.services.staff import command_line
+
+    try:
+        actor = command_line(salon_code)
+    except DomainError as error:
+        _fail(error)
+    bars: dict = {}
+
+    def progress(step: str, done: int, total: int) -> None:
+        bar = bars.get(step)
+        if bar is None:
+            label = "Checking rows" if step == "check" else "Importing sales"
+            bar = bars[step] = click.progressbar(length=total, label=label)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    with open(file, "rb") as stream:
+        report = import_sales_file(actor, stream, skip_bad=skip_bad, progress=progress)
+    for bar in bars.values():
+        if not bar.finished:
+            bar.__exit__(None, None, None)
+    for error in report.errors[:200]:
+        click.echo(f"line {error.line}: {error.message}", err=True)
+    if len(report.errors) > 200:
+        click.echo(f"... and {len(report.errors) - 200} more bad rows", err=True)
+    for ref in report.duplicates[:20]:
+        click.echo(f"sale {ref}: imported already, left as it is", err=True)
+    if report.errors and not skip_bad:
+        raise click.ClickException(f"{len(report.errors)} bad rows: nothing imported (fix them, or --skip-bad).")
+    click.echo(f"{report.sales_imported} sales imported ({report.lines_imported} lines, {report.clients_created}"
+               f" new clients), {len(report.duplicates)} imported already, {len(report.errors)} bad rows skipped.")
 
 
 @click.command("expire")
@@ -315,7 +384,8 @@ def restore_command(source: str, yes: bool) -> None:
 
 def register_commands(app) -> None:
     for command in (serve_command, token_group, staff_group, salon_group, expire_command, demo_command,
-                    backup_command, restore_command, recalculate_command):
+                    backup_command, restore_command, recalculate_command, reset_points_command,
+                    import_sales_command):
         app.cli.add_command(command)
     # `db` (upgrade, migrate, ...) comes from Flask-Migrate.
     from flask_migrate.cli import db as db_group

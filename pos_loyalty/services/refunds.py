@@ -44,8 +44,9 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
         reversed_points = returned = 0
         balance = None
         if sale.client_id is not None:
+            # What the sale holds now: its credits less what a recalculation or a reset took back since.
             credits = db.session.scalars(select(LedgerEntry).where(
-                LedgerEntry.sale_id == sale.id, LedgerEntry.kind.in_(EARNED_KINDS), LedgerEntry.points > 0)).all()
+                LedgerEntry.sale_id == sale.id, LedgerEntry.kind.in_(EARNED_KINDS))).all()
             owners = {e.account_id for e in credits}
             account_ids = db.session.scalars(select(PointsAccount.client_id).where(PointsAccount.id.in_(owners))).all()
             accounts = ledger.lock_accounts(sorted({sale.client_id, *account_ids}))
@@ -59,6 +60,8 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
                 account = by_account_id[account_id]
                 entries = [e for e in credits if e.account_id == account_id]
                 points = sum(e.points for e in entries)
+                if points <= 0:
+                    continue
                 own_lots = tuple(db.session.scalars(select(PointsLot.id).where(
                     PointsLot.entry_id.in_([e.id for e in entries]))).all())
                 ledger.debit(account, points=points, kind="refund",
