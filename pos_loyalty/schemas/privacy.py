@@ -1,5 +1,8 @@
 """A person's data export and erasure, as the API answers them (services/privacy.py builds them)."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from pos_loyalty.schemas.bodies import Strict
+from pos_loyalty.schemas.fields import Text
 
 
 class PrivacyExportSchema(Schema):
@@ -29,3 +32,9 @@ class ErasureSchema(Schema):
     ledger_entries = fields.Integer(metadata={"description": "the entries kept (their words scrubbed)"})
     scrubbed = fields.Dict(keys=fields.String(), values=fields.Integer(),
                            metadata={"description": "how many stored texts naming the person were rewritten"})
+
+
+class ErasureConfirmSchema(Strict):
+    """The back office's erasure form: the manager types the client's name to confirm."""
+
+    confirm_name = Text(required=True, non_blank=True, validate=validate.Length(min=1, max=170))

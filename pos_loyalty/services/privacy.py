@@ -90,8 +90,9 @@ def export_client(actor: Actor, client_id: int) -> dict:
             },
             "loyalty": {
                 "enabled": state.enabled, "balance": summary.balance, "held": summary.held,
-                "available": summary.available, "debt": state.debt, "next_expiry": summary.next_expiry,
-                "expiring": summary.expiring,
+                "available": summary.available, "debt": state.debt,
+                "next_expiry": _expiring(summary.next_expiry) if summary.next_expiry else None,
+                "expiring": [_expiring(lot) for lot in summary.expiring],
                 "eligible_rewards": [{"id": r.id, "name": r.name, "points_cost": r.points_cost}
                                      for r in summary.eligible_rewards],
                 "next_reward": {"id": summary.next_reward.id, "name": summary.next_reward.name,
@@ -122,6 +123,10 @@ def export_client(actor: Actor, client_id: int) -> dict:
         }
         audit.record(actor, "client.export", f"client {client.id}")
         return json_ready(document)
+
+
+def _expiring(lot) -> dict:
+    return {"points": lot.points, "expires_on": lot.expires_on}
 
 
 def _entry_out(entry: LedgerEntry, at) -> dict:

@@ -18,7 +18,7 @@ from pos_loyalty.schemas.bodies import (AdjustmentInSchema, ClientPatchSchema, C
                                         ReferralCodeInSchema, ReferralInSchema)
 from pos_loyalty.services import clients as client_service
 from pos_loyalty.services import grants as grant_service
-from pos_loyalty.services import loyalty
+from pos_loyalty.services import loyalty, privacy
 from pos_loyalty.services.context import current_terms, salon_time
 from pos_loyalty.services.program import list_rewards
 from pos_loyalty.services.referrals import BONUSES_GIVEN_BY_HAND, add_referral
@@ -83,6 +83,9 @@ def showing(form_name: str) -> dict:
 @bp.route("/clients/<int:client_id>")
 @manager_page
 def client(client_id):
+    erased = privacy.erased_client(client_id)
+    if erased is not None:  # the person is gone: what stays, and who erased them
+        return render_template("manage/client_erased.html", erased=erased, menu_endpoint="manage.clients")
     return render_template("manage/client.html", page=page_of(client_id, request.args.get("cursor")), errors={},
                            posted_form=None, unposted=UNPOSTED, menu_endpoint="manage.clients")
 
