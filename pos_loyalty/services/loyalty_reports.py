@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
 
 from pos_loyalty.core.errors import Invalid
 from pos_loyalty.core.referral import fold
@@ -56,14 +56,19 @@ def _distributed_points():
     return case((or_(LedgerEntry.kind.in_(NOT_DISTRIBUTED_KINDS), returned), 0), else_=LedgerEntry.points)
 
 
-# --- per client, as subqueries grouped by client (each restricted to some ids when given) ------------------
+# --- per client, as subqueries grouped by client (each restricted to a range of ids when given) -----------
+def _within(column, ids):
+    """`ids`: (after, last) — the clients whose id is above `after` and at most `last`."""
+    return and_(column > ids[0], column <= ids[1])
+
+
 def _lifetime(ids=None):
     query = (select(PointsAccount.client_id.label("client_id"),
                     func.sum(_distributed_points()).label("lifetime"))
              .join(LedgerEntry, LedgerEntry.account_id == PointsAccount.id)
              .group_by(PointsAccount.client_id))
     if ids is not None:
-        query = query.where(PointsAccount.client_id.in_(ids))
+        query = query.where(_within(PointsAccount.client_id, ids))
     return query.subquery("lifetime")
 
 
@@ -72,7 +77,7 @@ def _redeemed(ids=None):
              .join(Redemption, Redemption.account_id == PointsAccount.id)
              .where(Redemption.status == "deducted").group_by(PointsAccount.client_id))
     if ids is not None:
-        query = query.where(PointsAccount.client_id.in_(ids))
+        query = query.where(_within(PointsAccount.client_id, ids))
     return query.subquery("redeemed")
 
 
@@ -81,7 +86,7 @@ def _referrals(ids=None):
     query = (select(referred.c.referrer_id.label("client_id"), func.count(referred.c.id).label("referrals"))
              .where(referred.c.referrer_id.is_not(None)).group_by(referred.c.referrer_id))
     if ids is not None:
-        query = query.where(referred.c.referrer_id.in_(ids))
+        query = query.where(_within(referred.c.referrer_id, ids))
     return query.subquery("referrals")
 
 
@@ -89,7 +94,7 @@ def _visits(ids=None):
     query = (select(Sale.client_id.label("client_id"), func.max(Sale.paid_at).label("last_visit"))
              .where(Sale.client_id.is_not(None), Sale.paid_at.is_not(None)).group_by(Sale.client_id))
     if ids is not None:
-        query = query.where(Sale.client_id.in_(ids))
+        query = query.where(_within(Sale.client_id, ids))
     return query.subquery("visits")
 
 
@@ -98,7 +103,7 @@ def _expired_unswept(today: date, ids=None):
              .join(PointsLot, PointsLot.account_id == PointsAccount.id)
              .where(PointsLot.remaining > 0, PointsLot.expires_on < today).group_by(PointsAccount.client_id))
     if ids is not None:
-        query = query.where(PointsAccount.client_id.in_(ids))
+        query = query.where(_within(PointsAccount.client_id, ids))
     return query.subquery("expired")
 
 
@@ -274,20 +279,22 @@ def client_export_rows(actor: Actor, batch: int = CSV_BATCH) -> Iterator[list]:
     clock = salon_time(actor.salon_id)
     today, zone = clock.today, ZoneInfo(clock.zone)
     yield list(CSV_COLUMNS)
+    # Both statements are built once and run per batch with the batch's bounds: nothing grows per batch.
+    span = (bindparam("after", type_=Integer), bindparam("last", type_=Integer))
+    next_ids = (select(Client.id).where(Client.id > span[0], Client.erased_at.is_(None))
+                .order_by(Client.id).limit(batch))
+    joined, columns = _client_figures(today, span)
+    figures = (select(Client.id, Client.first_name, Client.last_name, Client.email, Client.phone,
+                      Client.referral_code, *(columns[name] for name in CSV_COLUMNS[6:]))
+               .select_from(joined).where(_within(Client.id, span), Client.erased_at.is_(None)).order_by(Client.id))
     after = 0
     while True:
-        ids = db.session.scalars(select(Client.id).where(Client.id > after, Client.erased_at.is_(None))
-                                 .order_by(Client.id).limit(batch)).all()
+        ids = db.session.scalars(next_ids, {"after": after}).all()
         if not ids:
             return
-        joined, columns = _client_figures(today, ids)
-        rows = db.session.execute(
-            select(Client.id, Client.first_name, Client.last_name, Client.email, Client.phone, Client.referral_code,
-                   *columns.values()).select_from(joined).where(Client.id.in_(ids)).order_by(Client.id)).all()
-        for row in rows:
+        for row in db.session.execute(figures, {"after": after, "last": ids[-1]}):
             last_visit = row[-1]
             yield [*row[:-1], last_visit.astimezone(zone).date().isoformat() if last_visit else ""]
         after = ids[-1]
         if len(ids) < batch:
             return
-
