@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import itertools
 import os
+import queue
 import shutil
+import threading
 import uuid
 from pathlib import Path
 
@@ -58,6 +60,12 @@ def postgres_unavailable_reason() -> str | None:
 
 
 class PostgresDatabases:
+    """A test should wait neither for CREATE DATABASE ... TEMPLATE (a tenth of a second, more on a loaded
+    machine) nor for DROP DATABASE (seconds on a loaded machine: it waits for every backend to let the files
+    go): one thread of this pool creates the next database while a test runs, two others drop the used
+    ones behind the tests. Every name starts with this pool's own prefix (a uuid), so two pools at once (two
+    xdist workers, two engineers' runs) never touch each other's databases."""
+
     name = "postgresql"
 
     def __init__(self):
@@ -70,6 +78,17 @@ class PostgresDatabases:
         migrate(self._url(self.template_name))
         self.counter = itertools.count()
         self.created: list[str] = [self.template_name]
+        self._lock = threading.Lock()
+        self._closing = threading.Event()
+        self._ready: queue.Queue = queue.Queue(maxsize=1)  # the next database's name, or what failed
+        self._dropping: queue.Queue = queue.Queue()  # names; None stops a dropper
+        self._creator = threading.Thread(target=self._create_ahead, name=f"{self.prefix}-create", daemon=True)
+        # Two at once: a drop mostly waits (for the other backends), and they fall behind one at a time.
+        self._droppers = [threading.Thread(target=self._drop_behind, name=f"{self.prefix}-drop", daemon=True)
+                          for _ in range(2)]
+        self._creator.start()
+        for dropper in self._droppers:
+            dropper.start()
 
     def _url(self, name: str) -> str:
         return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
@@ -78,18 +97,50 @@ class PostgresDatabases:
         with self.psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
             connection.execute(sql)
 
+    def _create_ahead(self) -> None:
+        while not self._closing.is_set():
+            name = f"{self.prefix}_{next(self.counter)}"
+            with self._lock:
+                self.created.append(name)
+            try:
+                self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template_name}"')
+                made: str | Exception = name
+            except Exception as error:  # noqa: BLE001 - raised in the test that asks for it
+                made = error
+            while not self._closing.is_set():
+                try:
+                    self._ready.put(made, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+
     def fresh(self) -> str:
-        name = f"{self.prefix}_{next(self.counter)}"
-        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template_name}"')
-        self.created.append(name)
-        return self._url(name)
+        made = self._ready.get(timeout=300)
+        if isinstance(made, Exception):
+            raise made
+        return self._url(made)
 
     def drop(self, url: str) -> None:
-        name = url.rsplit("/", 1)[1]
-        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if name in self.created:
-            self.created.remove(name)
+        self._dropping.put(url.rsplit("/", 1)[1])
+
+    def _drop_behind(self) -> None:
+        while (name := self._dropping.get()) is not None:
+            try:
+                self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            except Exception:  # noqa: BLE001 - left in self.created: close() tries again
+                continue
+            with self._lock:
+                if name in self.created:
+                    self.created.remove(name)
 
     def close(self) -> None:
-        for name in list(self.created):
+        self._closing.set()
+        self._creator.join(timeout=60)
+        for dropper in self._droppers:
+            self._dropping.put(None)
+        for dropper in self._droppers:
+            dropper.join(timeout=600)
+        with self._lock:
+            left = list(self.created)
+        for name in left:
             self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
