@@ -134,6 +134,7 @@ def test_the_story_carries_the_person_before_erasure(app, api, story):
     assert traces_in(as_text(answers[f"client {story['leon']}"]))  # referred by her code
     assert traces_in(answers[f"receipt {story['sales'][0]} 48"])
     assert traces_in(as_text(answers["audit"]))
+    assert traces_in(as_text(answers["/reports/ranking"])) and traces_in(answers["clients.csv"][1])
     assert any(trace in escpos_of(api, story["sales"][0], 48) for trace in BYTE_TRACES)
     stored = database_text(app)
     for table in ("clients", "ledger_entries", "audit_entries", "idempotency_records", "reward_grants"):
@@ -171,6 +172,10 @@ def test_after_erasure_nothing_shows_the_person_and_the_sums_are_kept(app, api, 
             printed = escpos_of(api, sale_id, width)
             assert not [trace for trace in BYTE_TRACES if trace in printed], (sale_id, width)
             assert b"\x1d(k" not in printed  # no QR code: the referral link and the card are gone
+    for report in ("/reports/loyalty", "/reports/ranking", "clients.csv"):
+        assert answers[report][0] == 200, report
+    ranked = {row["client_id"]: row for row in answers["/reports/ranking"][1]["items"]}
+    assert zid not in ranked or ranked[zid]["balance"] == before["balances"][zid]  # hidden, or nameless
     status, body = answers["GET client"]
     assert (status, body["error"]["code"]) == (404, "client_erased")
     for q in ("Zéphyrine", "Quistrebert", CODE, "12 34 56 78", PERSON["email"], "zeph"):
