@@ -10,13 +10,14 @@ from marshmallow import ValidationError
 
 from pos_loyalty.schemas.bodies import ClientSchema
 from pos_loyalty.core.errors import DomainError, NotFound
+from pos_loyalty.extensions import db
 from pos_loyalty.panel.amounts import AmountError, parse_amount, plain_amount
 from pos_loyalty.panel.auth import staff_required
 from pos_loyalty.panel.context import money, panel_actor, salon_currency, salon_locale
 from pos_loyalty.panel.messages import say
 from pos_loyalty.services import catalogue, clients, grants, loyalty, payments, printing, redemptions, sales
 from pos_loyalty.services.context import current_terms, salon_time
-from pos_loyalty.services.program import list_rewards
+from pos_loyalty.services.program import get_reward, list_rewards
 from pos_loyalty.services.receipts import render_receipt
 from pos_loyalty.services.sale_view import describe_sale
 from pos_loyalty.services.till_screen import screen_of, show
@@ -137,7 +138,32 @@ def render_checkout(new_client: dict | None = None, focus: str | None = None, in
                            program_enabled=current_terms().enabled, new_client=new_client, focus=focus,
                            amount_due=plain_amount(sale["due"], salon_locale()) if sale else "",
                            refused_amount=session.pop("refused_amount", None),
-                           removed_line=session.pop("removed_line", None), oob=in_place)
+                           removed_line=session.pop("removed_line", None), oob=in_place,
+                           pending_reward=pending_reward(client_id, sale))
+
+
+def pending_reward(client_id: int | None, sale: dict | None) -> dict | None:
+    """A reward tapped for the attached client before the sale's first line: held as that line makes the sale."""
+    chosen = session.get("pending_reward")
+    if not chosen or sale is not None or chosen.get("client_id") != client_id:
+        return None
+    try:
+        return {**chosen, "name": get_reward(chosen["reward_id"]).name}
+    except NotFound:  # deleted meanwhile
+        return None
+
+
+def hold_pending_reward(actor, sale_id: int) -> None:
+    """Hold the reward chosen before the first line on the sale that line made; a refusal (the points went
+    meanwhile) is said and leaves the sale as it is (a savepoint: the line stays)."""
+    chosen = session.pop("pending_reward", None)
+    if not chosen:
+        return
+    try:
+        with db.session.begin_nested():
+            redemptions.hold_reward(actor, sale_id, chosen["reward_id"], chosen.get("grant_id"))
+    except DomainError as error:
+        flash(say(error), "error")
 
 
 @bp.route("/")
@@ -195,6 +221,7 @@ def create_client():
 
 def attach(client_id: int | None) -> None:
     actor, screen = panel_actor(), current_screen()
+    session.pop("pending_reward", None)  # chosen for the client being replaced
     if screen.sale_id and sales.get_sale(actor, screen.sale_id).status == "open":
         sales.attach_client(actor, screen.sale_id, client_id)
         show(actor, sale_id=screen.sale_id, client_id=client_id)
@@ -233,6 +260,7 @@ def add_line():
     else:
         sale = sales.create_sale(actor, {"client_id": screen.client_id, "lines": [line]})
         show(actor, sale_id=sale.id, client_id=screen.client_id)
+        hold_pending_reward(actor, sale.id)
 
 
 @bp.route("/panel/lines/<int:position>/remove", methods=["POST"])
@@ -258,8 +286,23 @@ def apply_reward():
     reward_id, grant_id = form_id("reward_id"), form_id("grant_id")
     if reward_id is None:
         abort(400)
+    actor, screen = panel_actor(), current_screen()
+    open_sale = screen.sale_id and sales.get_sale(actor, screen.sale_id).status == "open"
+    if not open_sale and screen.client_id is not None:
+        # No sale yet: the reward is remembered and held by the first line (checked then, like any hold).
+        get_reward(reward_id)  # 404 for a reward that does not exist
+        session["pending_reward"] = {"reward_id": reward_id, "grant_id": grant_id, "client_id": screen.client_id}
+        focus_next("catalogue-filter")
+        return
     focus_next("amount")
-    redemptions.hold_reward(panel_actor(), sale_on_screen(), reward_id, grant_id)
+    redemptions.hold_reward(actor, sale_on_screen(), reward_id, grant_id)
+
+
+@bp.route("/panel/rewards/pending/remove", methods=["POST"])
+@staff_required()
+@back_to_checkout
+def drop_pending_reward():
+    session.pop("pending_reward", None)
 
 
 @bp.route("/panel/redemptions/<int:redemption_id>/remove", methods=["POST"])
@@ -309,6 +352,7 @@ def amount_refusal(reason: str, typed: str) -> str:
 @back_to_checkout
 def cancel():
     actor, screen = panel_actor(), current_screen()
+    session.pop("pending_reward", None)
     if screen.sale_id:
         sales.cancel_sale(actor, screen.sale_id)
     show(actor, sale_id=None, client_id=None)
@@ -318,6 +362,7 @@ def cancel():
 @staff_required()
 @back_to_checkout
 def new_sale():
+    session.pop("pending_reward", None)
     show(panel_actor(), sale_id=None, client_id=None)
 
 
