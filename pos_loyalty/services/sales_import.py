@@ -166,6 +166,7 @@ def _check(actor: Actor, stream: BinaryIO, report: ImportReport, size: int, prog
         report.sales_found += sum(1 for sale in batch if sale.ref not in known)
         if progress:
             progress("check", min(stream.tell(), size), size)
+    report.errors.sort(key=lambda error: error.line)
     if progress:
         progress("check", size, size)
 
@@ -273,10 +274,17 @@ def _find_clients(keys: set[ClientKey]) -> dict[ClientKey, int]:
         for typed, key in phones.items():
             if key in found:
                 continue
-            digits = _DIGITS.sub("", typed)
+            digits = _significant(typed)
             for client_id, phone in db.session.execute(select(Client.id, Client.phone).where(
                     alive, Client.search_text.contains(digits, autoescape=True)).order_by(Client.id)):
-                if phone and _DIGITS.sub("", phone) == digits:
+                if phone and _significant(phone) == digits:
                     found[key] = client_id
                     break
     return found
+
+
+def _significant(phone: str) -> str:
+    """The digits that name a line whatever the prefix: "06 11 22 33 44" and "+33 6 11 22 33 44" are one
+    number (the last nine digits, when there are that many: the national number without its trunk 0)."""
+    digits = _DIGITS.sub("", phone)
+    return digits[-9:] if len(digits) >= 9 else digits
