@@ -372,13 +372,15 @@ def done(sale_id):
     actor = panel_actor()
     record = sales.get_sale(actor, sale_id)
     sale = describe_sale(record, salon_time(actor.salon_id))
-    summary = loyalty.loyalty_of(actor, record.client_id).summary if record.client_id else None
+    client = clients.get_client(record.client_id, erased_ok=True) if record.client_id else None
+    if client is not None and client.erased_at is not None:
+        client = None  # an erased client's old sale: its receipt again, under no name
+    summary = loyalty.loyalty_of(actor, client.id).summary if client else None
     try:
         receipt, _mime = render_receipt(actor, sale_id, "text", None)
     except DomainError as error:
         receipt = error.message
     jobs = printing.jobs_of_sale(actor, sale_id)
-    client = clients.get_client(record.client_id) if record.client_id else None
     return render_template("done.html", sale=sale, record=record, summary=summary, receipt=receipt, jobs=jobs,
                            client=client)
 

@@ -33,9 +33,9 @@ def people(api):
     person = api.ok("POST", "/clients", {**PERSON, "email": "zq.old@example.org", "referred_by": "PAUL-MARTIN"})["id"]
     api.ok("PATCH", f"/clients/{person}", {"email": PERSON["email"]}, as_="manager")  # in the audit trail
     leon = new_client(api, "Léon", "Bastide", referred_by="ZEPHYRINE-QUISTREBERT")["id"]
-    sell(api, person, ("CUT", 1, "40.00"))
+    sale = sell(api, person, ("CUT", 1, "40.00"))["sale"]["id"]
     sell(api, leon, ("CUT", 1, "40.00"))
-    return {"paul": paul, "person": person, "leon": leon}
+    return {"paul": paul, "person": person, "leon": leon, "sale": sale}
 
 
 def erase(manager, client_id: int, typed: str):
@@ -91,7 +91,8 @@ def test_an_open_sale_is_said_by_the_field_and_nothing_is_erased(manager, api, p
 def test_after_erasure_no_page_shows_the_person(manager, api, people):
     before = {page: manager.get(page).get_data(as_text=True) for page in
               (f"/manage/clients/{people['paul']}", f"/manage/clients/{people['leon']}", "/manage/clients",
-               "/manage/clients?q=Quistrebert", "/manage/audit")}
+               "/manage/clients?q=Quistrebert", "/manage/audit",
+               f"/panel/sales/{people['sale']}/done")}  # her old sale: its receipt again
     assert all(traces_in(page) for page in before.values())  # the check below can fail
 
     response = erase(manager, people["person"], "zephyrine  QUISTREBERT")  # accents, case, spaces aside
