@@ -15,6 +15,8 @@ ENVIRONMENT_KEYS = {
     "POS_LOYALTY_SECURE_COOKIES": "SECURE_COOKIES",
     "POS_LOYALTY_LOGIN_RATE": "LOGIN_RATE",
     "POS_LOYALTY_LOGIN_RATE_STORAGE": "LOGIN_RATE_STORAGE",
+    "POS_LOYALTY_PUBLIC_URL": "PUBLIC_URL",
+    "POS_LOYALTY_JOIN_RATE": "JOIN_RATE",
 }
 # Switches written in the environment as true/false, yes/no, on/off or 1/0.
 BOOLEAN_KEYS = {"SECURE_COOKIES"}
@@ -33,8 +35,13 @@ def default_config(instance_path: str) -> dict:
         "PLUGINS_DIR": None,
         "PLUGINS": [],
         "CLOCK": None,
-        # The link a client shares; the QR code on the receipt holds it.
-        "REFERRAL_LINK": "https://example.invalid/r/{code}",
+        # Where clients reach this server from their phones (https://salon.example): the card's and the
+        # referral links start with it. None: the address a request came to, else http://127.0.0.1:5000.
+        "PUBLIC_URL": None,
+        # The link a client shares, printed on the receipt; None: PUBLIC_URL + /r/{code} (the sign-up page).
+        "REFERRAL_LINK": None,
+        # Sign-ups accepted from one client address on /join (Flask-Limiter's notation).
+        "JOIN_RATE": "5 per hour",
         "API_TITLE": "pos_loyalty",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

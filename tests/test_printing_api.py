@@ -68,8 +68,10 @@ def test_paid_sale_prints_its_whole_receipt(app, api, printers):
                      f"{paid['balance']} points", "expirent le 22/11/2027", "Hélène", "€", "HELENE-DUPRE",
                      "Plus que", "Bon de 25 €"]:
         assert expected in text, expected
-    link = api.ok("GET", f"/clients/{helene['id']}")["referral_link"]
-    assert link == "https://salon.example/r/HELENE-DUPRE"
+    assert "https://salon.example/r/HELENE-DUPRE" in text  # the referral link, printed as text
+    card = api.ok("GET", f"/clients/{helene['id']}")["card_url"]  # the QR code leads to the client's card
+    # Printed by the worker, outside any request: without PUBLIC_URL the card's address is 127.0.0.1:5000.
+    link = "http://127.0.0.1:5000" + card[card.index("/card/"):]
     (symbol,) = decoded.qr_symbols  # GS ( k: the printer draws it with the module size the bytes chose
     assert symbol.payload == link and symbol.width_dots <= 576  # on 80 mm paper
     assert zxingcpp.read_barcode(symbol.draw()).text == link
@@ -161,12 +163,13 @@ def test_a_file_printer_in_the_print_folder_prints(app, api, tmp_path):
 
 
 def test_receipt_in_three_formats(api):
-    paid, _ = paid_sale(api)
+    paid, helene = paid_sale(api)
     sale_id = paid["sale"]["id"]
     text = api.http.get(f"/api/v1/sales/{sale_id}/receipt?format=text&width=32",
                         headers={"Authorization": f"Bearer {api.tokens['till']}"})
     assert text.status_code == 200 and "Hélène" in text.get_data(as_text=True)
-    assert max(len(line) for line in text.get_data(as_text=True).splitlines()) <= 40
+    card = api.ok("GET", f"/clients/{helene['id']}")["card_url"]  # the QR code's link, kept whole
+    assert max(len(line) for line in text.get_data(as_text=True).splitlines() if line != card) <= 32
     raw = api.http.get(f"/api/v1/sales/{sale_id}/receipt?format=escpos",
                        headers={"Authorization": f"Bearer {api.tokens['till']}"})
     assert "147,80 €" in decode(raw.get_data()).text
@@ -178,12 +181,12 @@ def test_receipt_in_three_formats(api):
 
 
 @pytest.mark.parametrize("output,width", [("png", 32), ("png", 48), ("escpos", 32)])
-def test_the_receipt_qr_code_scans_to_the_clients_own_link(api, output, width):
+def test_the_receipt_qr_code_scans_to_the_clients_own_card(api, output, width):
     """Scanned from what the product sends: the PNG preview, and the raster image in the ESC/POS bytes of a
     58 mm printer without a QR command (80 mm printers get GS ( k, which the printer draws: see above)."""
     paid, helene = paid_sale(api)
-    link = api.ok("GET", f"/clients/{helene['id']}")["referral_link"]
-    assert link == "https://salon.example/r/HELENE-DUPRE"  # Hélène's, not Paul's who referred her
+    link = api.ok("GET", f"/clients/{helene['id']}")["card_url"]  # Hélène's card, not Paul's who referred her
+    assert link.startswith("http://localhost/card/")
     answer = api.http.get(f"/api/v1/sales/{paid['sale']['id']}/receipt?format={output}&width={width}",
                           headers={"Authorization": f"Bearer {api.tokens['till']}"})
     assert answer.status_code == 200

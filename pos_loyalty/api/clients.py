@@ -9,6 +9,7 @@ from pos_loyalty.core.errors import Conflict
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import clients as client_service
 from pos_loyalty.services import loyalty as loyalty_service
+from pos_loyalty.services.cards import card_url
 from pos_loyalty.services.context import salon_time
 
 from .auth import current_actor, requires
@@ -29,6 +30,7 @@ def client_out(client) -> dict:
             "referred_by": client_service.get_client(client.referrer_id, erased_ok=True).referral_code
             if client.referrer_id else None,
             "referral_link": runtime().referral_link.format(code=client.referral_code),
+            "card_url": card_url(client),
             "created_at": client.created_at}
 
 

@@ -47,7 +47,7 @@ class ReceiptReward:
 class ReceiptLoyalty:
     client_name: str
     referral_code: str
-    referral_link: str  # what the QR code holds
+    referral_link: str  # printed as text, for the client to share
     earned: tuple[ReceiptPoints, ...]  # one row per reason
     redeemed: tuple[ReceiptPoints, ...]  # reward name and negative points
     balance: int | None  # right after the sale (to come, on an open sale); None when it is not known
@@ -55,6 +55,7 @@ class ReceiptLoyalty:
     next_expiry_on: date | None
     rewards_in_reach: tuple[ReceiptReward, ...]  # redeemable now
     next_reward: ReceiptReward | None  # the next one, with points_missing
+    card_url: str = ""  # the client's own card page: what the QR code holds
 
     @property
     def points_earned(self) -> int:

@@ -21,6 +21,10 @@ babel = Babel()
 def select_locale() -> str:
     from pos_loyalty.panel.context import salon_locale
 
+    if request.blueprint == "client_pages":  # a client's card or sign-up: the visitor's language, no session
+        from pos_loyalty.panel.client_pages import visitor_language
+
+        return visitor_language()
     for chosen in (request.args.get("lang"), session.get("lang")):  # `?lang=` is also kept (panel/auth.py)
         if chosen in LANGUAGES:
             return chosen
@@ -28,7 +32,7 @@ def select_locale() -> str:
 
 
 def init_panel(app: Flask) -> None:
-    from pos_loyalty.panel import auth, checkout, devices, display, manage
+    from pos_loyalty.panel import auth, checkout, client_pages, devices, display, manage
     from pos_loyalty.panel.errors import register_error_pages
     from pos_loyalty.panel.context import register_template_helpers
 
@@ -43,8 +47,9 @@ def init_panel(app: Flask) -> None:
     login_manager.user_loader(auth.load_user)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path.rstrip("/") + "/translations"))
-    for module in (auth, checkout, display, manage, devices):
+    for module in (auth, checkout, display, manage, devices, client_pages):
         app.register_blueprint(module.bp)
     register_template_helpers(app)
     register_error_pages(app)
     auth.throttle_logins(app)
+    client_pages.throttle_sign_ups(app)

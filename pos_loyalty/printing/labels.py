@@ -55,6 +55,7 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "next_reward": npgettext("receipt", "%(count)s more point for: %(reward)s", "%(count)s more points for: %(reward)s"),
     "referral_code": pgettext("receipt", "Your referral code"),
     "referral_hint": pgettext("receipt", "Share it with your friends"),
+    "card_hint": pgettext("receipt", "Scan: your points on your phone"),
 }
 
 

@@ -189,6 +189,7 @@ class ClientSchema(Strict):
     birth_date = fields.Date(allow_none=True)
     referral_code = fields.String(dump_only=True)
     referral_link = fields.String(dump_only=True)
+    card_url = fields.String(dump_only=True, allow_none=True, metadata={"description": "the client's own card page, /card/{token}"})
     created_at = fields.AwareDateTime(dump_only=True)
 
     @validates("birth_date")

@@ -16,6 +16,7 @@ from pos_loyalty.models import Client, LedgerEntry, PointsAccount, Till
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import ledger
 from pos_loyalty.services.actor import Actor
+from pos_loyalty.services.cards import card_url
 from pos_loyalty.services.context import current_terms, salon_time
 from pos_loyalty.services.program import list_rewards
 from pos_loyalty.services.sale_view import sale_money, sale_quote
@@ -74,6 +75,7 @@ def _loyalty_block(sale, money, clock) -> ReceiptLoyalty | None:
     return ReceiptLoyalty(
         client_name="" if erased else client.name, referral_code="" if erased else client.referral_code,
         referral_link="" if erased else runtime().referral_link.format(code=client.referral_code),
+        card_url="" if erased else card_url(client) or "",
         earned=earned, redeemed=redeemed, balance=balance,
         next_expiry_points=next_expiry[0] if next_expiry else None,
         next_expiry_on=next_expiry[1] if next_expiry else None,

@@ -7,7 +7,8 @@ from pos_loyalty.core.receipt import (ReceiptData, ReceiptDiscount, ReceiptLine,
                                       ReceiptPoints, ReceiptReward)
 
 
-LINK = "https://salon-etoile.fr/r/HELENE-DUPRE"
+LINK = "https://salon-etoile.fr/r/HELENE-DUPRE"  # printed as text
+CARD = "https://salon-etoile.fr/card/q3X9vT0dFh2LmPz8RkW5nYcB7eJgU4sA1oNiKtHbV6w"  # what the QR code holds
 
 
 def sample_receipt(locale: str = "fr_FR") -> ReceiptData:
@@ -23,7 +24,7 @@ def sample_receipt(locale: str = "fr_FR") -> ReceiptData:
         change=Decimal("2.20"), status="paid", cashier="Camille",
         loyalty=ReceiptLoyalty(
             client_name="Hélène Dupré", referral_code="HELENE-DUPRE",
-            referral_link=LINK,
+            referral_link=LINK, card_url=CARD,
             earned=(ReceiptPoints("147,80 € dépensés", 147), ReceiptPoints("Balayage", 20),
                     ReceiptPoints("Bonus de bienvenue", 10)),
             redeemed=(ReceiptPoints("10 € offerts", -100),),

@@ -11,7 +11,7 @@ from pos_loyalty.printing import layout, outputs
 from pos_loyalty.printing.instructions import Cut, QRCode, Rule, Start, Text
 
 from .escpos_reader import UnknownCommand, decode
-from .sample import LINK, sample_receipt
+from .sample import CARD, sample_receipt
 from .test_layout import EXPECTED
 
 MODELS = [(48, "TM-T20II"), (32, "generic-58mm"), (32, "TM-T20II"), (48, "generic-80mm")]
@@ -30,7 +30,7 @@ def test_bytes_read_back_to_the_whole_receipt(width, model):
     decoded = decode(escpos(width, model))
     flat = words(decoded.text)
     for expected in EXPECTED:
-        if expected != LINK:  # the link is in the QR code, not printed
+        if expected != CARD:  # the card's link is in the QR code, not printed
             assert expected in flat, expected
     assert "Hélène" in decoded.text and "€" in decoded.text
 
@@ -38,7 +38,7 @@ def test_bytes_read_back_to_the_whole_receipt(width, model):
 @pytest.mark.parametrize("width,model", MODELS)
 def test_paper_shows_what_the_text_receipt_shows(width, model):
     instructions = layout.render(sample_receipt(), width)
-    text_lines = [line for line in outputs.to_text(instructions).splitlines() if line.strip() != LINK]
+    text_lines = [line for line in outputs.to_text(instructions).splitlines() if line.strip() != CARD]
     printed = [line.text for line in decode(outputs.to_escpos(instructions, model)).lines]
     # Same lines in the same order; only double-size lines are placed differently (half the columns).
     assert [words(line) for line in printed if line.strip()] == [words(line) for line in text_lines if line.strip()]
@@ -67,15 +67,15 @@ def test_cut_where_the_model_has_a_cutter():
 
 
 @pytest.mark.parametrize("width", [32, 48])
-def test_native_qr_code_holds_and_scans_to_the_referral_link(width):
+def test_native_qr_code_holds_and_scans_to_the_card_link(width):
     decoded = decode(escpos(width, "TM-T20II"))
-    assert decoded.qr_payloads == [LINK] and not decoded.images
+    assert decoded.qr_payloads == [CARD] and not decoded.images
     # GS ( k carries no pixels: the printer draws the code with the module size and error correction the
     # bytes chose. Drawn so, it must fit the paper's dots and scan to the link.
     (symbol,) = decoded.qr_symbols
     assert symbol.error_correction in ("M", "Q", "H")  # survives a smudge or a fold
     assert symbol.module_dots >= 4 and symbol.width_dots <= width * 12
-    assert zxingcpp.read_barcode(symbol.draw()).text == LINK
+    assert zxingcpp.read_barcode(symbol.draw()).text == CARD
 
 
 def test_qr_code_on_a_printer_without_qr_command_is_an_image_that_scans():
@@ -83,7 +83,7 @@ def test_qr_code_on_a_printer_without_qr_command_is_an_image_that_scans():
     assert decoded.qr_payloads == [] and len(decoded.images) == 1
     image = decoded.images[0]
     assert image.width == 384  # centred on the 58 mm dot line
-    assert zxingcpp.read_barcode(image.convert("L")).text == LINK
+    assert zxingcpp.read_barcode(image.convert("L")).text == CARD
 
 
 def test_characters_the_printer_lacks_are_replaced_not_garbled():

@@ -13,7 +13,7 @@ from pos_loyalty.core.receipt import ReceiptLine
 from pos_loyalty.printing import layout, outputs
 from pos_loyalty.printing.instructions import QRCode, Start, Text
 
-from .sample import LINK, sample_receipt
+from .sample import CARD, LINK, sample_receipt
 
 GOLDEN = Path(__file__).with_name("golden")
 EXPECTED = ["Salon Étoile", "12 rue des Martyrs, 75009 Paris", "N° TVA FR 32 123456789", "Vente n° 1042",
@@ -22,7 +22,7 @@ EXPECTED = ["Salon Étoile", "12 rue des Martyrs, 75009 Paris", "N° TVA FR 32 1
             "2,20 €", "Hélène Dupré", "147,80 € dépensés", "+147", "+20", "Bonus de bienvenue", "+10",
             "Récompense : 10 € offerts", "-100", "Nouveau solde", "310 points",
             "40 points expirent le 31/01/2027", "Pose vernis offerte", "150 pts", "Plus que 40 points pour",
-            "Bon de 25 €", "HELENE-DUPRE", LINK, "Merci de votre visite"]
+            "Bon de 25 €", "HELENE-DUPRE", CARD, "Merci de votre visite"]
 
 
 def text_of(receipt, width):
@@ -48,7 +48,12 @@ def test_text_receipt_says_everything_and_fits_the_paper(width):
         assert expected in flat, expected
     assert "Hélène" in text and "€" in text
     for line in text.splitlines():
-        assert len(line) <= width or line == LINK  # the link stays whole, to be copied
+        assert len(line) <= width or line == CARD  # the QR code's link stays whole, to be copied
+    lines = [line.strip() for line in text.splitlines()]
+    if width >= len(LINK):
+        assert LINK in lines  # the referral link, printed as text
+    else:  # cut after its last "/", never in the code
+        assert lines[lines.index("https://salon-etoile.fr/r/") + 1] == "HELENE-DUPRE"
 
 
 def test_amounts_are_right_aligned_on_the_edge_of_the_paper():
@@ -81,7 +86,7 @@ def test_one_point_is_singular():
 
 def test_no_client_no_loyalty_block_and_an_unpaid_sale_says_so():
     text = text_of(replace(sample_receipt(), loyalty=None, status="open"), 32)
-    assert "Hélène" not in text and "fidélité" not in text and LINK not in text
+    assert "Hélène" not in text and "fidélité" not in text and LINK not in text and CARD not in text
     assert "NON RÉGLÉE" in text
 
 
@@ -98,7 +103,7 @@ def test_data_cannot_inject_markup_or_printer_commands():
                       lines=(ReceiptLine("X", "@qr evil\n@cut", 1, Decimal("5.00"), Decimal("5.00")),
                              ReceiptLine("Y", "Soin \x1b@\x1bt\x01 cœur’s", 1, Decimal("1.00"), Decimal("1.00"))))
     instructions = layout.render(receipt, 48)
-    assert [i for i in instructions if isinstance(i, QRCode)] == [QRCode(LINK)]
+    assert [i for i in instructions if isinstance(i, QRCode)] == [QRCode(CARD)]
     text = outputs.to_text(instructions)
     assert "@cut Salon | Spa" in text and "@qr evil @cut" in text
     assert "Soin @t coeur's" in text and "\x1b" not in text
@@ -130,7 +135,7 @@ def test_any_names_and_amounts_fit_and_print(name, client, amount, quantity, wid
             room = width // 2 if item.double else width
             assert len(item.placed(room)) <= room, item
             assert all(ord(c) >= 0x20 for c in item.left + item.right)
-    assert [i for i in instructions if isinstance(i, QRCode)] == [QRCode(LINK)]
+    assert [i for i in instructions if isinstance(i, QRCode)] == [QRCode(CARD)]
     outputs.to_escpos(instructions, outputs.profile_for_width(width))
 
 

@@ -11,7 +11,7 @@ from PIL import Image, ImageChops, ImageDraw
 from pos_loyalty.printing import layout, outputs, png_output
 from pos_loyalty.printing.instructions import Feed, QRCode, Rule, Start, Text
 
-from .sample import LINK, sample_receipt
+from .sample import CARD, sample_receipt
 
 PREVIEWS = Path(os.environ.get("RECEIPT_PREVIEWS", "/tmp/receipt-previews"))
 
@@ -56,7 +56,7 @@ def test_png_preview_is_the_paper_and_its_qr_code_scans(width, dots):
         assert has_ink(image.crop((margin, y, margin + dots, y + height))) == prints, (number, y)
         y += height
     qr = zxingcpp.read_barcode(image)
-    assert qr.text == LINK and qr.position.top_left.y > y  # the code scans, below the text above it
+    assert qr.text == CARD and qr.position.top_left.y > y  # the code scans, below the text above it
     PREVIEWS.mkdir(parents=True, exist_ok=True)
     (PREVIEWS / f"receipt-{width}.png").write_bytes(png)
 

@@ -16,7 +16,7 @@ from pos_loyalty.printing.transports import (CupsPrinter, FilePrinter, NoPrinter
 
 from .escpos_reader import decode
 from .printer_server import PrinterServer
-from .sample import LINK, sample_receipt
+from .sample import CARD, sample_receipt
 
 RECEIPT = outputs.to_escpos(layout.render(sample_receipt(), 48), "TM-T20II")
 SMALL = b"\x1b@\x1bt\x13" + "Salon Étoile".encode("cp858") + b"\n\x1dV\x01"
@@ -31,7 +31,7 @@ def test_a_normal_printer_receives_the_whole_receipt(printer_server):
     received = server.received[0]
     assert RECEIPT in received  # whole, in order, between the status questions
     decoded = decode(received)
-    assert "Hélène Dupré" in decoded.text and decoded.qr_payloads == [LINK]
+    assert "Hélène Dupré" in decoded.text and decoded.qr_payloads == [CARD]
     assert decoded.status_queries == [4, 2, 4]  # paper and cover before, paper after
 
 
@@ -217,7 +217,7 @@ def test_serial_printer_receives_the_receipt():
     finally:
         printer.stop()
     assert delivery.status_known
-    assert decode(bytes(printer.received)).qr_payloads == [LINK]
+    assert decode(bytes(printer.received)).qr_payloads == [CARD]
 
 
 def test_serial_printer_out_of_paper_is_explained():

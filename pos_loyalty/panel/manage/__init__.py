@@ -28,5 +28,6 @@ MENU = [
 ]
 
 from pos_loyalty.panel.manage import (  # noqa: E402,F401 - registers the routes
-    audit_pages, catalogue, clients, dashboard, preview, privacy_pages, program, rewards, rules, staff, tills, tokens,
+    audit_pages, catalogue, client_card, clients, dashboard, preview, privacy_pages, program, rewards, rules, staff,
+    tills, tokens,
 )

@@ -43,6 +43,7 @@ def action_words(action: str) -> str:
         "referral.add": lambda: _("Referral added"),
         "client.create": lambda: _("Client added"),
         "client.update": lambda: _("Client changed"),
+        "client.card_revoke": lambda: _("Client card revoked (new link)"),
         "client.export": lambda: _("Client's data exported"),
         "client.erase": lambda: _("Client erased"),
         "client.delete": lambda: _("Client erased"),
