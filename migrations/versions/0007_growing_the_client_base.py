@@ -38,6 +38,8 @@ def upgrade():
         batch.add_column(sa.Column('external_ref', sa.String(length=80), nullable=True))
         batch.alter_column('till_id', existing_type=sa.Integer(), nullable=True)
         batch.create_index('ix_sales_salon_external_ref', ['salon_id', 'external_ref'], unique=True)
+        # The client display finds the newest sale a host POS opened at its till through the API.
+        batch.create_index('ix_sales_till_created', ['till_id', 'created_at'])
 
     op.create_table(
         'background_jobs',
@@ -62,6 +64,7 @@ def downgrade():
     op.drop_index('ix_background_jobs_salon_id', table_name='background_jobs')
     op.drop_table('background_jobs')
     with op.batch_alter_table('sales') as batch:
+        batch.drop_index('ix_sales_till_created')
         batch.drop_index('ix_sales_salon_external_ref')
         batch.alter_column('till_id', existing_type=sa.Integer(), nullable=False)
         batch.drop_column('external_ref')

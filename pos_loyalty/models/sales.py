@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 class Sale(db.Model):
     __tablename__ = "sales"
     __table_args__ = (Index("ix_sales_client_status", "client_id", "status"),
-                      Index("ix_sales_salon_external_ref", "salon_id", "external_ref", unique=True))
+                      Index("ix_sales_salon_external_ref", "salon_id", "external_ref", unique=True),
+                      Index("ix_sales_till_created", "till_id", "created_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     salon_id: Mapped[int] = mapped_column(ForeignKey("salons.id"))
     till_id: Mapped[int | None] = mapped_column(ForeignKey("tills.id"), nullable=True)  # None: imported

@@ -20,7 +20,7 @@ from pos_loyalty.services.context import current_terms, salon_time
 from pos_loyalty.services.program import get_reward, list_rewards
 from pos_loyalty.services.receipts import render_receipt
 from pos_loyalty.services.sale_view import describe_sale
-from pos_loyalty.services.till_screen import screen_of, show
+from pos_loyalty.services.till_screen import screen_of, show, touch
 from pos_loyalty.services.transaction import transaction
 
 bp = Blueprint("checkout", __name__)
@@ -39,6 +39,7 @@ def back_to_checkout(view):
             # step loaded are read once, not again after its commit.
             with transaction():
                 answer = view(*args, **kwargs)
+                touch(panel_actor())  # the till's display follows the cashier's step
                 redirected = answer is not None and answer.status_code in (301, 302, 303)
                 if in_place and not redirected:
                     return render_checkout(in_place=True)

@@ -21,7 +21,7 @@ from pos_loyalty.services import sales
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.context import salon_time
 from pos_loyalty.services.sale_view import describe_sale
-from pos_loyalty.services.till_screen import screen_of
+from pos_loyalty.services.till_screen import displayed_sale_id, screen_of
 from pos_loyalty.services.tills import till_of_display_link, till_of_paired_display
 
 bp = Blueprint("display", __name__)
@@ -86,8 +86,9 @@ def state():
     actor = display_actor()
     screen = screen_of(actor)
     sale = None
-    if screen.sale_id:
-        record = sales.get_sale(actor, screen.sale_id)
+    sale_id = displayed_sale_id(actor, screen)
+    if sale_id:
+        record = sales.get_sale(actor, sale_id)
         sale = describe_sale(record, salon_time(record.salon_id))
     client_id = sale["client_id"] if sale else screen.client_id
     return render_template("_display_state.html", sale=sale, client=client_panel(client_id, sale, actor))
