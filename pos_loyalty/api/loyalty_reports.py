@@ -3,22 +3,14 @@ ranking of its clients and every client as a spreadsheet (managers). What each f
 services/loyalty_reports.py."""
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-
 from flask import Response, stream_with_context
 
 from pos_loyalty.schemas.reports import LoyaltyFiguresSchema, RankingPageSchema, RankingQuerySchema
-from pos_loyalty.services.context import salon_time
-from pos_loyalty.services.loyalty_reports import (RankingFilters, client_export_rows, loyalty_figures,
-                                                  ranking_page)
+from pos_loyalty.services.loyalty_reports import (RankingFilters, clients_csv_chunks, clients_csv_filename,
+                                                  loyalty_figures, ranking_page)
 
 from .auth import current_actor, requires
 from .reports import bp
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
 
 
 @bp.route("/loyalty", methods=["GET"])
@@ -49,30 +41,6 @@ def ranking(query):
     return {"items": items, "next": following}
 
 
-def spreadsheet_safe(value) -> str:
-    """A text cell a spreadsheet would run as a formula (=, +, -, @) starts with an apostrophe instead."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
-    return str(value)
-
-
-def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
-    """The rows as CSV text, one chunk per 200 rows (BOM first, so that spreadsheets read UTF-8)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=",", lineterminator="\r\n")
-    buffer.write(BOM)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([spreadsheet_safe(value) for value in row])
-        if count % 200 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()
-
-
 @bp.route("/clients.csv", methods=["GET"])
 @requires("manager")
 @bp.response(200, content_type="text/csv")
@@ -81,7 +49,5 @@ def clients_csv():
     visit: UTF-8 CSV with a BOM, one header row, streamed in batches (memory independent of the number of
     clients). A text cell that a spreadsheet would take for a formula starts with an apostrophe."""
     actor = current_actor()
-    day = salon_time(actor.salon_id).today
-    body = stream_with_context(csv_chunks(client_export_rows(actor)))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="clients-{day.isoformat()}.csv"'})
+    return Response(stream_with_context(clients_csv_chunks(actor)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{clients_csv_filename(actor)}"'})

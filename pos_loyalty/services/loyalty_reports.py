@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import base64
 import calendar
-from collections.abc import Iterator
+import csv
+import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -298,3 +300,40 @@ def client_export_rows(actor: Actor, batch: int = CSV_BATCH) -> Iterator[list]:
         after = ids[-1]
         if len(ids) < batch:
             return
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+
+def spreadsheet_safe(value) -> str:
+    """A text cell a spreadsheet would run as a formula (=, +, -, @) starts with an apostrophe instead."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return str(value)
+
+
+def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
+    """The rows as CSV text, one chunk per 200 rows (BOM first, so that spreadsheets read UTF-8)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=",", lineterminator="\r\n")
+    buffer.write(BOM)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([spreadsheet_safe(value) for value in row])
+        if count % 200 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
+def clients_csv_chunks(actor: Actor) -> Iterator[str]:
+    """GET /reports/clients.csv and the ranking page's button: every client as CSV text, a chunk at a time."""
+    return csv_chunks(client_export_rows(actor))
+
+
+def clients_csv_filename(actor: Actor) -> str:
+    return f"clients-{salon_time(actor.salon_id).today.isoformat()}.csv"

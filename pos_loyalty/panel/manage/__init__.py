@@ -20,6 +20,7 @@ MENU = [
     ("manage.rewards", N_("Rewards")),
     ("manage.catalogue", N_("Catalogue")),
     ("manage.clients", N_("Clients")),
+    ("manage.loyalty", N_("Loyalty ranking")),
     ("manage.staff", N_("Staff")),
     ("manage.tokens", N_("API tokens")),
     ("manage.tills", N_("Tills")),
@@ -31,3 +32,4 @@ from pos_loyalty.panel.manage import (  # noqa: E402,F401 - registers the routes
     audit_pages, catalogue, client_card, clients, dashboard, preview, privacy_pages, program, rewards, rules, staff,
     tills, tokens,
 )
+from pos_loyalty.panel.manage import loyalty  # noqa: E402,F401 - the loyalty ranking's pages
