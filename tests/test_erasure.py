@@ -256,3 +256,21 @@ def test_a_retried_erasure_with_its_idempotency_key_answers_the_first_answer(app
     first = api.call("DELETE", f"/clients/{story['person']}", as_="manager", headers=key)
     assert first[0] == 200
     assert api.call("DELETE", f"/clients/{story['person']}", as_="manager", headers=key) == first
+
+
+def test_a_name_corrected_after_the_bonus_leaves_no_trace_of_either_name(app, api):
+    """The referrer's bonus was named after the name the client had then ("Anaïs K."), corrected later by a
+    till (which the audit trail does not record) and by a manager (which it does): both names go."""
+    add_item(api, "CUT", "Coupe", "40.00")
+    set_program(api, referrer_bonus=30, welcome_bonus=10)
+    paul = new_client(api, "Paul", "Martin")["id"]
+    anais = new_client(api, "Anaïs", "Kerbrat", referred_by="PAUL-MARTIN")["id"]
+    sell(api, anais, ("CUT", 1, "40.00"))
+    api.ok("PATCH", f"/clients/{anais}", {"last_name": "Le Kerbrat"})  # the till: not in the audit trail
+    api.ok("PATCH", f"/clients/{anais}", {"first_name": "Annaïg", "last_name": "Lozac'h"}, as_="manager")
+    assert "Anaïs K." in as_text(api.ok("GET", f"/clients/{paul}/ledger"))
+    api.ok("DELETE", f"/clients/{anais}", as_="manager")
+    for text in (as_text(api.ok("GET", f"/clients/{paul}/ledger")), as_text(api.ok("GET", "/audit", as_="manager")),
+                 *database_text(app).values()):
+        assert not [name for name in ("Anaïs", "Kerbrat", "Annaïg", "Lozac") if name.casefold() in text.casefold()]
+    assert balance(api, paul) == 30

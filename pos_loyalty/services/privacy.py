@@ -324,12 +324,14 @@ def _scrub_ledger(client: Client, account: PointsAccount, needles: Needles, sale
         elsewhere = list(db.session.scalars(select(LedgerEntry).where(
             LedgerEntry.account_id != account.id, _like_any([LedgerEntry.description], needles.strong))))
     seen = set()
-    for entry, pattern in [(e, everything) for e in own] + [(e, strong) for e in referrer_entries + elsewhere]:
+    rows = ([(e, everything, False) for e in own] + [(e, strong, True) for e in referrer_entries]
+            + [(e, strong, False) for e in elsewhere])
+    for entry, pattern, names_them in rows:
         if entry.id in seen:
             continue
         seen.add(entry.id)
         locale = locales.get(entry.salon_id) or locales.get(salon_id) or "en"
-        changed += _scrub_entry(entry, pattern, locale)
+        changed += _scrub_entry(entry, pattern, locale, names_them)
     return changed
 
 
@@ -338,11 +340,13 @@ def _names(entry: LedgerEntry, values: tuple[str, ...]) -> bool:
     return any(value.casefold() in text for value in values)
 
 
-def _scrub_entry(entry: LedgerEntry, pattern: re.Pattern | None, locale: str) -> int:
+def _scrub_entry(entry: LedgerEntry, pattern: re.Pattern | None, locale: str, names_them: bool = False) -> int:
+    """`names_them`: the entry's `client` value is this client (the referrer's bonus for bringing them), even
+    if written under a name they no longer had (a correction by a till leaves no trace in the audit)."""
     if entry.message and entry.message_values:
         values = {}
         for key, value in entry.message_values.items():
-            if key == "client" and isinstance(value, str) and _replace_text(value, pattern) != value:
+            if key == "client" and isinstance(value, str) and (names_them or _replace_text(value, pattern) != value):
                 values[key] = {"message": ERASED_CLIENT, "values": {}}  # "Referral bonus: Erased client"
             else:
                 values[key] = _replace_json(value, pattern)
