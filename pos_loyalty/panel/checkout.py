@@ -13,7 +13,7 @@ from pos_loyalty.core.errors import DomainError, NotFound
 from pos_loyalty.extensions import db
 from pos_loyalty.panel.amounts import AmountError, parse_amount, plain_amount
 from pos_loyalty.panel.auth import staff_required
-from pos_loyalty.panel.context import money, panel_actor, salon_currency, salon_locale
+from pos_loyalty.panel.context import money, number_locale, panel_actor, salon_currency
 from pos_loyalty.panel.messages import say
 from pos_loyalty.services import catalogue, clients, grants, loyalty, payments, printing, redemptions, sales
 from pos_loyalty.services.context import current_terms, salon_time
@@ -137,7 +137,7 @@ def render_checkout(new_client: dict | None = None, focus: str | None = None, in
     return render_template("_till_update.html" if in_place else "checkout.html", sale=sale,
                            client=client_panel(client_id, sale), groups=groups,
                            program_enabled=current_terms().enabled, new_client=new_client, focus=focus,
-                           amount_due=plain_amount(sale["due"], salon_locale()) if sale else "",
+                           amount_due=plain_amount(sale["due"], number_locale()) if sale else "",
                            refused_amount=session.pop("refused_amount", None),
                            removed_line=session.pop("removed_line", None), oob=in_place,
                            pending_reward=pending_reward(client_id, sale))
@@ -252,7 +252,7 @@ def add_line():
     line = {"code": request.form.get("code", ""), "quantity": quantity}
     if request.form.get("unit_price"):
         try:
-            line["unit_price"] = parse_amount(request.form["unit_price"], salon_locale(), salon_currency())
+            line["unit_price"] = parse_amount(request.form["unit_price"], number_locale(), salon_currency())
         except AmountError:
             flash(_("The price is not a number."), "error")
             return None
@@ -322,7 +322,7 @@ def pay():
     focus_next("amount")
     typed = request.form.get("amount", "").strip()
     try:
-        amount = parse_amount(typed, salon_locale(), salon_currency())
+        amount = parse_amount(typed, number_locale(), salon_currency())
     except AmountError as error:
         flash(amount_refusal(error.reason, typed[:40]), "error")
         session["refused_amount"] = typed[:40]  # shown again in the field, marked, to be corrected
@@ -345,7 +345,7 @@ def amount_refusal(reason: str, typed: str) -> str:
     if reason == "range":
         return _("“%(typed)s” is too large an amount.", typed=typed)
     return _("“%(typed)s” is not an amount: type it like %(example)s.", typed=typed,
-             example=plain_amount("50.00", salon_locale()))
+             example=plain_amount("50.00", number_locale()))
 
 
 @bp.route("/panel/cancel", methods=["POST"])

@@ -61,16 +61,16 @@ def test_the_amount_due_in_french_typed_with_a_comma_or_a_point_and_garbage_refu
     expect(page.get_by_test_id("new-balance")).to_have_text("245")
 
 
-@pytest.mark.parametrize("lang, refusal", [
-    ("en", "“abc” is not an amount: type it like 50,00."),
-    ("it", "“abc” non è un importo: scrivilo come 50,00."),
+@pytest.mark.parametrize("lang, prefilled, refusal", [
+    ("en", "95.00", "“abc” is not an amount: type it like 50.00."),
+    ("it", "95,00", "“abc” non è un importo: scrivilo come 50,00."),
 ])
-def test_the_amount_in_english_and_italian_is_still_the_salons(live_server, context, salon, lang, refusal):
+def test_the_amount_in_english_and_italian_follows_the_page(live_server, context, salon, lang, prefilled, refusal):
     page = context.new_page()
     open_sale_of_95(page, live_server)
     page.get_by_role("button", name=lang.upper(), exact=True).click()
     amount = page.locator("#amount")
-    expect(amount).to_have_value("95,00")  # the salon is French: its money reads 95,00 whatever the cashier's language
+    expect(amount).to_have_value(prefilled)  # written as the page writes the due (€95.00 in English)
     amount.fill("abc")
     page.locator("button[value=card]").click()
     expect(page.locator(".message.error")).to_have_text(refusal)
