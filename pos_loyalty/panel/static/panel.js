@@ -65,7 +65,8 @@
   // says the next step is (the ticket's data-focus), the amount due is selected, and a redirect that is
   // not a till answer (the session expired: the login page) loads as a whole page.
   function setupTill() {
-    if (!window.htmx || document.body.dataset.tillReady) return;
+    // The till's only: another page's htmx answers (the loyalty ranking's table) swap as they come.
+    if (!window.htmx || !document.body.classList.contains("till") || document.body.dataset.tillReady) return;
     document.body.dataset.tillReady = "1";
     document.body.addEventListener("htmx:beforeSwap", function (event) {
       const xhr = event.detail.xhr;
