@@ -168,7 +168,7 @@ def test_a_good_file_is_imported_once_as_paid_history_that_earns_nothing(app, ap
         lines = db.session.scalars(select(SaleLine).where(SaleLine.sale_id == sales[2].id)).all()
         assert [(line.code, line.kind, line.category, line.unit_price) for line in lines] == [
             ("COL", "service", "colour", Decimal("60.00"))]
-        audit = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "sales.import")).one()
+        audit = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "sale.import")).one()
         assert audit.after["sales_imported"] == 3 and audit.staff == "command line"
     assert balance(api, salon["id"]) == 0
 

@@ -93,7 +93,7 @@ def import_sales_file(actor: Actor, stream: BinaryIO, *, skip_bad: bool = False,
     report.imported = True
     report.seconds = round(timer.perf_counter() - began, 3)
     with transaction():
-        audit.record(actor, "sales.import", f"{report.sales_imported} sales", None, report.summary())
+        audit.record(actor, "sale.import", f"{report.sales_imported} sales", None, report.summary())
     return report
 
 

@@ -21,6 +21,7 @@ MENU = [
     ("manage.catalogue", N_("Catalogue")),
     ("manage.clients", N_("Clients")),
     ("manage.loyalty", N_("Loyalty ranking")),
+    ("manage.history", N_("History & recalculation")),
     ("manage.staff", N_("Staff")),
     ("manage.tokens", N_("API tokens")),
     ("manage.tills", N_("Tills")),
@@ -33,3 +34,4 @@ from pos_loyalty.panel.manage import (  # noqa: E402,F401 - registers the routes
     tills, tokens,
 )
 from pos_loyalty.panel.manage import loyalty  # noqa: E402,F401 - the loyalty ranking's pages
+from pos_loyalty.panel.manage import history_tools  # noqa: E402,F401 - import, recalculation and reset of history
