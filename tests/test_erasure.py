@@ -267,10 +267,13 @@ def test_a_name_corrected_after_the_bonus_leaves_no_trace_of_either_name(app, ap
     anais = new_client(api, "Anaïs", "Kerbrat", referred_by="PAUL-MARTIN")["id"]
     sell(api, anais, ("CUT", 1, "40.00"))
     api.ok("PATCH", f"/clients/{anais}", {"last_name": "Le Kerbrat"})  # the till: not in the audit trail
+    api.ok("POST", f"/clients/{paul}/adjustments", {"points": 5, "reason": "Merci pour Anaïs Le Kerbrat"},
+           as_="manager")  # the name she had then, in another client's history
     api.ok("PATCH", f"/clients/{anais}", {"first_name": "Annaïg", "last_name": "Lozac'h"}, as_="manager")
     assert "Anaïs K." in as_text(api.ok("GET", f"/clients/{paul}/ledger"))
     api.ok("DELETE", f"/clients/{anais}", as_="manager")
     for text in (as_text(api.ok("GET", f"/clients/{paul}/ledger")), as_text(api.ok("GET", "/audit", as_="manager")),
                  *database_text(app).values()):
         assert not [name for name in ("Anaïs", "Kerbrat", "Annaïg", "Lozac") if name.casefold() in text.casefold()]
-    assert balance(api, paul) == 30
+    assert balance(api, paul) == 35
+    assert api.ok("GET", f"/clients/{paul}/ledger")["items"][0]["description"] == "Merci pour [erased]"
