@@ -87,7 +87,9 @@ def client_panel(client_id: int | None, sale: dict | None, actor=None):
                        "missing": missing, "eligible": missing == 0 and summary.balance >= 0,
                        "applied": reward.id in held_here})
     locked = [offer for offer in offers if not offer["eligible"]]
-    return {"client": client, "summary": summary, "enabled": state.enabled, "offers": offers,
+    # One reward or discount code per sale unless the manager allows stacking: no other reward to tap then.
+    one_taken = bool(held_here or (sale or {}).get("discount_code")) and not current_terms().allow_stacking
+    return {"client": client, "summary": summary, "enabled": state.enabled, "offers": offers, "one_taken": one_taken,
             "next_offer": min(locked, key=lambda offer: offer["missing"]) if locked else None,
             "grants": grants.client_grants(client_id, "available")}
 

@@ -63,3 +63,17 @@ def test_an_unknown_reward_is_refused_and_nothing_is_remembered(app, api, salon,
     fragment = client.post("/panel/lines", data={"csrf_token": token, "code": "BRUSH"},
                            headers=HTMX).get_data(as_text=True)
     assert 'data-testid="due">30,00' in fragment
+
+
+@pytest.mark.parametrize("stacking", [False, True])
+def test_with_a_reward_on_the_sale_others_are_offered_only_when_rewards_stack(app, api, salon, stacking):
+    from salon_setup import add_reward
+
+    other = add_reward(api, "Pose vernis offerte", 50)
+    api.ok("PATCH", "/program", {"allow_stacking": stacking}, as_="manager")
+    client, token, _ = attached(app, salon)
+    client.post("/panel/lines", data={"csrf_token": token, "code": "PORTRAIT"}, headers=HTMX)
+    fragment = client.post("/panel/rewards", data={"csrf_token": token, "reward_id": salon["reward"]["id"]},
+                           headers=HTMX).get_data(as_text=True)
+    assert 'data-testid="due">65,00' in fragment
+    assert (f'name="reward_id" value="{other["id"]}"' in fragment) is stacking
