@@ -160,3 +160,26 @@ def test_a_form_sent_back_for_a_missing_field_does_not_count(app, api, client, m
     assert post_join(client, first_name="A", last_name="B", email="a@example.org").status_code == 303
     assert post_join(client, first_name="C", last_name="D", email="a@example.org").status_code == 409  # counts
     assert post_join(client, first_name="E", last_name="F", email="e@example.org").status_code == 429
+
+
+def test_in_a_chain_the_new_client_belongs_to_the_referrer_s_salon(app, api, client):
+    with app.app_context():
+        from pos_loyalty.services.setup import add_salon
+        from pos_loyalty.services.staff import create_token
+
+        lyon = add_salon("lyon", "Salon Étoile Lyon").id
+        token = create_token("till", "lyon till", salon_code="lyon")[1]
+    made = api.http.post("/api/v1/clients", json={"first_name": "Marie", "last_name": "Dupont"},
+                         headers={"Authorization": f"Bearer {token}"})
+    assert made.status_code == 201
+    assert post_join(client, "/join?ref=MARIE-DUPONT", first_name="Sophie", last_name="Martin",
+                     email="s@example.org").status_code == 303
+    assert post_join(client, first_name="Léa", last_name="Roux", email="l@example.org").status_code == 303
+    with app.app_context():
+        from pos_loyalty.extensions import db
+        from pos_loyalty.models import Client
+
+        salons = {c.first_name: c.created_in_salon_id for c in db.session.query(Client)}
+    assert salons == {"Marie": lyon, "Sophie": lyon, "Léa": None}
+    card = client.get(api.ok("GET", "/clients", query={"q": "sophie"})["items"][0]["card_url"][len("http://localhost"):])
+    assert "Salon Étoile Lyon" in card.text  # her card carries the name of the salon she joined
