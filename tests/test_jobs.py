@@ -83,7 +83,7 @@ def test_upload_recalculate_in_the_background_then_reset(app, api, manager, stud
 
     imported = upload(manager, sessions_csv(8))
     assert imported.status_code == 200, imported.get_data(as_text=True)[:2000]
-    assert "8 sales imported" in imported.get_data(as_text=True)
+    assert "Sales imported: 8" in imported.get_data(as_text=True)
     assert balance(api, studio["id"]) == 35
 
     started = post(manager, "/manage/history/recalculate", {"period": "12m"})
@@ -120,13 +120,13 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_imported_unless_skipped(app,
     body = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert 'data-line="4"' in body and 'data-line="5"' in body and "quantity: &#39;two&#39;" in body
-    assert "Nothing imported: 2 bad rows" in body
+    assert "Nothing imported: history.csv has bad rows (2)" in body
     with app.app_context():
         assert db.session.scalar(select(func.count(Sale.id))) == 0
     skipped = upload(manager, text, skip_bad=True)
-    assert skipped.status_code == 200 and "2 sales imported" in skipped.get_data(as_text=True)
+    assert skipped.status_code == 200 and "Sales imported: 2" in skipped.get_data(as_text=True)
     again = upload(manager, text, skip_bad=True)
-    assert "2 imported already" in again.get_data(as_text=True)
+    assert "imported before, left as they were: 2" in again.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Sale.id))) == 2
     assert upload(manager, "").status_code == 422

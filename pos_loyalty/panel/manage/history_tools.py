@@ -109,8 +109,6 @@ def history_import():
     except DomainError as error:
         return render_template("manage/history_tools.html",
                                **page_context(errors=domain_errors(error).errors)), 422
-    if report.imported:
-        flash(_("%(count)s sales imported.", count=number(report.sales_imported)), "ok")
     return render_template("manage/history_tools.html", **page_context(report=report, errors_shown=ERRORS_SHOWN,
                                                                        filename=upload.filename)), \
         (200 if report.imported else 422)
