@@ -76,7 +76,7 @@ def chart(months: list[dict]) -> dict:
                        "long": month_name(first, "LLLL yyyy"), "earned": month["earned"],
                        "redeemed": month["redeemed"]})
     ticks = [{"y": round(TOP + plot_height - plot_height * share, 1), "label": number(int(top * share))}
-             for share in (0, 0.25, 0.5, 0.75, 1)]
+             for share in (0, 0.5, 1)]  # the axis top is 1, 2 or 5 × 10ⁿ: its half is a round number too
     busiest = max(months, key=lambda m: m["earned"]) if months else None
     return {"width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP,
             "base": TOP + plot_height, "groups": groups, "ticks": ticks,

@@ -15,7 +15,7 @@ def text(page: str) -> str:
 
 
 def ranking_names(page: str) -> list[str]:
-    return [name.split()[0] for name in re.findall(r'<td class="name"><a href="/manage/clients/\d+">([^<]+)</a>', page)]
+    return [name.split()[0] for name in re.findall(r'<td class="name r-name"><a href="/manage/clients/\d+">([^<]+)</a>', page)]
 
 
 def test_the_page_shows_the_apis_figures_podium_and_chart(api, year, manager):  # noqa: F811
