@@ -51,6 +51,8 @@ CALLS = {
     ("GET", "/clients/{client_id}/ledger"): (TILL, "/clients/{client}/ledger", None, None, 200),
     ("POST", "/clients/{client_id}/adjustments"): (MANAGER, "/clients/{client}/adjustments",
                                                    {"points": 10, "reason": "Goodwill"}, None, 201),
+    ("GET", "/clients/{client_id}/export"): (MANAGER, "/clients/{client}/export", None, None, 200),
+    ("DELETE", "/clients/{client_id}"): (MANAGER, "/clients/{other_client}", None, None, 200),  # no open sale
     ("POST", "/sales"): (TILL, "/sales", {"client_id": "{client}", "lines": [{"code": "CUT", "quantity": 1}]},
                          None, 201),
     ("GET", "/sales/{sale_id}"): (TILL, "/sales/{open_sale}", None, None, 200),
