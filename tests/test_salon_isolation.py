@@ -265,7 +265,10 @@ CHAIN_OBJECTS = {  # the whole chain's: any salon reaches them
 # A display pairing link's secret names a till only to whoever holds it (a 404 when unknown or replaced).
 # A category code is read in the acting salon's own catalogue (the same code elsewhere is another salon's
 # category, which it cannot reach); a rule kind is a kind, not an object.
-NOT_OBJECTS = {("static", "filename"), ("pair", "secret"), ("categories", "code"), ("new", "kind")}
+# A client card's token names a client of the chain only to whoever holds it (a 404 when unknown or revoked),
+# and /r/<code> only leads to the sign-up page with the chain's referral code.
+NOT_OBJECTS = {("static", "filename"), ("pair", "secret"), ("categories", "code"), ("new", "kind"),
+               ("card", "token"), ("r", "code")}
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 URL_MAP_PARAMETER = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
