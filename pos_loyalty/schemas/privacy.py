@@ -12,8 +12,9 @@ class PrivacyExportSchema(Schema):
                                                              "layout gets a new number"})
     exported_at = fields.String(metadata={"description": "ISO 8601, in the exporting salon's time zone"})
     exported_by = fields.String(metadata={"description": "the manager (or token) who asked for it"})
-    client = fields.Dict(metadata={"description": "the profile: every field, consents, referral code and link, "
-                                                  "the referrer's code, the card's address, created_at"})
+    client = fields.Dict(metadata={"description": "the profile: every field, consents (`programme` is true for "
+                                                  "every client: nothing is kept without it), referral code and "
+                                                  "link, the referrer's code, the card's address, created_at"})
     loyalty = fields.Dict(metadata={"description": "the loyalty summary as the till has it"})
     ledger = fields.List(fields.Dict(), metadata={"description": "every ledger entry, oldest first"})
     lots = fields.List(fields.Dict(), metadata={"description": "every lot of points with what is left and its expiry"})
