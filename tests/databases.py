@@ -9,7 +9,10 @@ import itertools
 import os
 import queue
 import shutil
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -59,12 +62,33 @@ def postgres_unavailable_reason() -> str | None:
         return f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error}".splitlines()[0]
 
 
+# What a test may not leave changed in a database handed back for the next test: its tables, columns and
+# types, indexes, constraints, sequences, functions and triggers, and the migration it is at.
+SCHEMA_FINGERPRINT = """
+SELECT md5(concat_ws('|',
+  (SELECT string_agg(table_name || '.' || column_name || ':' || data_type || ':' || is_nullable || ':'
+                     || coalesce(column_default, ''), ',' ORDER BY table_name, column_name)
+     FROM information_schema.columns WHERE table_schema = 'public'),
+  (SELECT string_agg(indexdef, ',' ORDER BY indexdef) FROM pg_indexes WHERE schemaname = 'public'),
+  (SELECT string_agg(conname || pg_get_constraintdef(c.oid), ',' ORDER BY conname, pg_get_constraintdef(c.oid))
+     FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'public'),
+  (SELECT string_agg(sequence_name, ',' ORDER BY sequence_name) FROM information_schema.sequences
+    WHERE sequence_schema = 'public'),
+  (SELECT string_agg(proname, ',' ORDER BY proname) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = 'public'),
+  (SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger WHERE NOT tgisinternal),
+  (SELECT string_agg(version_num, ',' ORDER BY version_num) FROM alembic_version)))
+"""
+
+
 class PostgresDatabases:
-    """A test should wait neither for CREATE DATABASE ... TEMPLATE (a tenth of a second, more on a loaded
-    machine) nor for DROP DATABASE (seconds on a loaded machine: it waits for every backend to let the files
-    go): one thread of this pool creates the next database while a test runs, two others drop the used
-    ones behind the tests. Every name starts with this pool's own prefix (a uuid), so two pools at once (two
-    xdist workers, two engineers' runs) never touch each other's databases."""
+    """DROP DATABASE forces a checkpoint on PostgreSQL 15 (seconds on a loaded machine, and every other test
+    waits on the disk meanwhile), CREATE DATABASE ... TEMPLATE takes a tenth of a second or more: so a test's
+    database is handed back, not dropped. A thread of this pool ends the connections a test left, checks
+    that the schema is still the template's (else drops it), empties every table with TRUNCATE ... RESTART
+    IDENTITY (new files, sequences from the start: as fresh as a copy of the template), renames it and
+    keeps it for a later test. Every name starts with this pool's own prefix (a uuid), so two pools at once
+    (two xdist workers, two engineers' runs) never touch each other's databases."""
 
     name = "postgresql"
 
@@ -76,57 +100,77 @@ class PostgresDatabases:
         self.template_name = f"{self.prefix}_template"
         self._admin(f'CREATE DATABASE "{self.template_name}"')
         migrate(self._url(self.template_name))
+        with psycopg.connect(self._url(self.template_name)) as connection:
+            self.fingerprint = connection.execute(SCHEMA_FINGERPRINT).fetchone()[0]
+            self.tables = [row[0] for row in connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version' "
+                "ORDER BY tablename")]
         self.counter = itertools.count()
         self.created: list[str] = [self.template_name]
         self._lock = threading.Lock()
-        self._closing = threading.Event()
-        self._ready: queue.Queue = queue.Queue(maxsize=1)  # the next database's name, or what failed
-        self._dropping: queue.Queue = queue.Queue()  # names; None stops a dropper
-        self._creator = threading.Thread(target=self._create_ahead, name=f"{self.prefix}-create", daemon=True)
-        # Two at once: a drop mostly waits (for the other backends), and they fall behind one at a time.
-        self._droppers = [threading.Thread(target=self._drop_behind, name=f"{self.prefix}-drop", daemon=True)
-                          for _ in range(2)]
-        self._creator.start()
-        for dropper in self._droppers:
-            dropper.start()
+        self._clean: queue.Queue = queue.Queue()  # emptied databases, ready for a test
+        self._returned: queue.Queue = queue.Queue()  # databases handed back; None stops the thread
+        self._cleaner = threading.Thread(target=self._clean_behind, name=f"{self.prefix}-clean", daemon=True)
+        self._cleaner.start()
+        self.reused = self.dropped = 0
 
     def _url(self, name: str) -> str:
         return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
-    def _admin(self, sql: str) -> None:
+    def _admin(self, sql: str, parameters=None) -> None:
         with self.psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-            connection.execute(sql)
+            connection.execute(sql, parameters)
 
-    def _create_ahead(self) -> None:
-        while not self._closing.is_set():
+    def fresh(self) -> str:
+        try:
+            name = self._clean.get_nowait()
+            self.reused += 1
+        except queue.Empty:
             name = f"{self.prefix}_{next(self.counter)}"
             with self._lock:
                 self.created.append(name)
-            try:
-                self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template_name}"')
-                made: str | Exception = name
-            except Exception as error:  # noqa: BLE001 - raised in the test that asks for it
-                made = error
-            while not self._closing.is_set():
-                try:
-                    self._ready.put(made, timeout=0.2)
-                    break
-                except queue.Full:
-                    continue
-
-    def fresh(self) -> str:
-        made = self._ready.get(timeout=300)
-        if isinstance(made, Exception):
-            raise made
-        return self._url(made)
+            self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template_name}"')
+        return self._url(name)
 
     def drop(self, url: str) -> None:
-        self._dropping.put(url.rsplit("/", 1)[1])
+        """Done with this database: emptied in the background for another test (or dropped)."""
+        self._returned.put(url.rsplit("/", 1)[1])
 
-    def _drop_behind(self) -> None:
-        while (name := self._dropping.get()) is not None:
+    def _empty(self, name: str) -> str:
+        """Empties the database and renames it: a URL is never handed out twice (the app may key what it
+        caches by its database's URL). Returns the new name."""
+        self._admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                    "AND pid <> pg_backend_pid()", (name,))
+        with self.psycopg.connect(self._url(name)) as connection:
+            connection.execute("SET lock_timeout = '30s'")
+            if connection.execute(SCHEMA_FINGERPRINT).fetchone()[0] != self.fingerprint:
+                raise ValueError(f"{name}: the test changed the schema")
+            connection.execute("TRUNCATE " + ", ".join(f'"{table}"' for table in self.tables)
+                               + " RESTART IDENTITY CASCADE")
+        renamed = f"{self.prefix}_{next(self.counter)}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self._admin(f'ALTER DATABASE "{name}" RENAME TO "{renamed}"')
+                break
+            except self.psycopg.errors.ObjectInUse:  # a backend ended above has not quite gone yet
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        with self._lock:
+            self.created[self.created.index(name)] = renamed
+        return renamed
+
+    def _clean_behind(self) -> None:
+        while (name := self._returned.get()) is not None:
+            try:
+                self._clean.put(self._empty(name))
+                continue
+            except Exception:  # noqa: BLE001 - whatever went wrong, this database is not reused
+                pass
             try:
                 self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                self.dropped += 1
             except Exception:  # noqa: BLE001 - left in self.created: close() tries again
                 continue
             with self._lock:
@@ -134,13 +178,19 @@ class PostgresDatabases:
                     self.created.remove(name)
 
     def close(self) -> None:
-        self._closing.set()
-        self._creator.join(timeout=60)
-        for dropper in self._droppers:
-            self._dropping.put(None)
-        for dropper in self._droppers:
-            dropper.join(timeout=600)
+        """Drops every database of this pool, the template last, in a process of its own that the test run
+        does not wait for: a few drops at the end of each worker would add half a minute to the run."""
+        self._returned.put(None)
+        self._cleaner.join(timeout=600)
         with self._lock:
-            left = list(self.created)
-        for name in left:
-            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            left = list(reversed(self.created))
+        subprocess.Popen([sys.executable, "-c", DROP_SCRIPT, POSTGRES_ADMIN_URL, *left], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+DROP_SCRIPT = """
+import sys, psycopg
+with psycopg.connect(sys.argv[1], autocommit=True) as connection:
+    for name in sys.argv[2:]:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+"""
