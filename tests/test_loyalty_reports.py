@@ -55,11 +55,11 @@ def year(app, api, clock):
     at(clock, 2026, 11, 15)
     give_points(api, zoe["id"], -5, "Double entry")  # a reversal by hand
     lifetime["Zoë"] = 40 + 10 + 30 - 5
+    nina = new_client(api, "Nina", "Bernard")  # before Ægir: their tie is broken by name, not by id
     aegir = new_client(api, "Ægir", "Olsen", referred_by=eloise["referral_code"])  # referred, never came
     lifetime["Ægir"] = 0
 
     at(clock, 2026, 11, 20)
-    nina = new_client(api, "Nina", "Bernard")
     refunded = sell(api, nina["id"], ("CUT", 1, "40.00"))  # +40 ...
     api.ok("POST", f"/sales/{refunded['sale']['id']}/refund", as_="manager")  # ... -40 reversed
     lifetime["Nina"] = 0

@@ -121,7 +121,10 @@ def test_the_export_buttons_give_the_apis_file(api, year, manager):  # noqa: F81
     assert body == from_api.get_data() and body.startswith(b"\xef\xbb\xbf") and "Éloïse".encode() in body
 
 
-def test_the_menu_names_the_page_and_cashiers_get_403(app, client, staff):
+def test_cashiers_get_403_and_anonymous_visitors_the_login_page(app, client, staff):
+    for path in ("/manage/loyalty", "/manage/loyalty/clients.csv"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"].split("?")[0].endswith("/login")
     log_in(client, "Camille", "1234")
     assert client.get("/manage/loyalty").status_code == 403
     assert client.get("/manage/loyalty/clients.csv").status_code == 403
