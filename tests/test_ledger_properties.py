@@ -86,7 +86,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @initialize()
     def open_salon(self):
         LedgerMachine.runs += 1
-        database = LedgerMachine.pool.fresh()
+        self.database = database = LedgerMachine.pool.fresh()
         self.clock = FrozenClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
         self.app = create_app({"SQLALCHEMY_DATABASE_URI": database, "TESTING": True,
                                "CLOCK": self.clock, "SECRET_KEY": "x"})
@@ -113,6 +113,8 @@ class LedgerMachine(RuleBasedStateMachine):
             db.session.remove()
             db.engine.dispose()
             self.context.pop()
+        if hasattr(self, "database"):
+            LedgerMachine.pool.drop(self.database)  # handed back: emptied for the next example
 
     def pay(self, sale_id: int, who: int, amount: Decimal, redeemed: int) -> None:
         result = payments.take_payment(self.till, sale_id, amount, "card")
