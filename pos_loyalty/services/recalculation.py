@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import bindparam, exists, func, insert, select, text, update
 
 from pos_loyalty.core.lots import add_months, expiry_date
 from pos_loyalty.core.messages import say
@@ -414,8 +414,8 @@ def _change_batch(batch: dict[int, list[int]], conditions: tuple, start: datetim
                     added, removed = _change_sale(db.session.get(Sale, sale_id), accounts[client_id], salon_rows,
                                                   terms, now, actor_name)
                     _count(outcome, touched, client_id, added, removed)
-    already = _automatic_points([sale_id for credits in planned.credits.values() for sale_id in
-                                 (credit.sale_id for credit in credits)])
+    already = _automatic_points([credit.sale_id for credits in planned.credits.values() for credit in credits],
+                                [accounts[client_id].id for client_id in planned.credits])
     removing: set[int] = set()
     changed: dict[int, list[SaleCredit]] = {}
     for client_id, credits in planned.credits.items():
@@ -453,7 +453,7 @@ def _count(outcome: Outcome, touched: set[int], client_id: int, added: int, remo
     outcome.points_removed += removed
 
 
-def _automatic_points(sale_ids: list[int]) -> dict[int, tuple[dict[str, int], tuple[int, ...]]]:
+def _automatic_points(sale_ids: list[int], account_ids: list[int]) -> dict[int, tuple[dict[str, int], tuple[int, ...]]]:
     """Per sale: the automatic points its client's ledger holds for it, per kind, and the ids of its
     automatic lots with points left (a removal takes from them first), in two set-based queries."""
     held: dict[int, tuple[dict[str, int], tuple[int, ...]]] = {}
@@ -468,9 +468,13 @@ def _automatic_points(sale_ids: list[int]) -> dict[int, tuple[dict[str, int], tu
             .where(*own).group_by(LedgerEntry.sale_id, LedgerEntry.kind)).all():
         held.setdefault(sale_id, ({}, ()))[0][kind] = int(points)
     lots: dict[int, list[int]] = {}
+    # From the accounts' open lots (their partial index) to their entries (by primary key): points_lots has
+    # no index on entry_id, and a join the other way round would read it whole for every batch.
     for sale_id, lot_id in connection.execute(
-            select(LedgerEntry.sale_id, PointsLot.id).where(*own, PointsLot.entry_id == LedgerEntry.id,
-                                                            PointsLot.remaining > 0)
+            select(LedgerEntry.sale_id, PointsLot.id).select_from(PointsLot)
+            .join(LedgerEntry, LedgerEntry.id == PointsLot.entry_id)
+            .where(PointsLot.account_id.in_(account_ids), text("points_lots.remaining > 0"),
+                   LedgerEntry.kind.in_(AUTOMATIC_KINDS), LedgerEntry.sale_id.in_(sale_ids))
             .order_by(PointsLot.id)).all():
         lots.setdefault(sale_id, []).append(lot_id)
     for sale_id, lot_ids in lots.items():
