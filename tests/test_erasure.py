@@ -277,3 +277,40 @@ def test_a_name_corrected_after_the_bonus_leaves_no_trace_of_either_name(app, ap
         assert not [name for name in ("Anaïs", "Kerbrat", "Annaïg", "Lozac") if name.casefold() in text.casefold()]
     assert balance(api, paul) == 35
     assert api.ok("GET", f"/clients/{paul}/ledger")["items"][0]["description"] == "Merci pour [erased]"
+
+
+def test_a_sale_given_the_client_during_an_erasure_waits_for_it_and_is_refused(app, live_api, database_url, backend):
+    """PostgreSQL: while an erasure holds the client's row (as erase_client does, for update), a till giving
+    that client a sale waits, then finds the client erased; it never slips an open sale in beside it."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: no two transactions to interleave")
+    import threading
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    add_item(live_api, "CUT", "Coupe", "40.00")
+    person = new_client(live_api, "Zéphyrine", "Quistrebert")["id"]
+    engine = create_engine(database_url)
+    answers = []
+    with engine.connect() as erasing:
+        erasing.execute(text("SELECT id FROM clients WHERE id = :id FOR UPDATE"), {"id": person})
+        till = threading.Thread(target=lambda: answers.append(live_api.call(
+            "POST", "/sales", {"client_id": person, "lines": [{"code": "CUT", "quantity": 1}]})))
+        till.start()
+        deadline = time.monotonic() + 20
+        with engine.connect() as watching:  # the till's transaction waits on the row's lock
+            while not watching.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                            " AND wait_event_type = 'Lock'")).scalar():
+                assert time.monotonic() < deadline and till.is_alive(), f"the till did not wait: {answers}"
+                time.sleep(0.02)
+        erasing.execute(text("UPDATE clients SET erased_at = now(), first_name = '', last_name = '' WHERE id = :id"),
+                        {"id": person})
+        erasing.commit()
+    till.join(timeout=20)
+    with engine.connect() as reading:
+        sales = reading.execute(text("SELECT count(*) FROM sales WHERE client_id = :id"), {"id": person}).scalar()
+    engine.dispose()
+    status, answer = answers[0]
+    assert (status, answer["error"]["code"]) == (422, "client_erased")
+    assert sales == 0

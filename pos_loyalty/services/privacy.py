@@ -171,19 +171,14 @@ def erase_client(actor: Actor, client_id: int) -> Erasure:
     if not actor.is_manager:
         raise Forbidden("Only a manager can erase a client.")
     with transaction():
-        client = db.session.get(Client, client_id)
-        if client is None:
+        if db.session.get(Client, client_id) is None:
             raise NotFound(f"Client {client_id} does not exist.", code="client_not_found")
+        _refuse_if_erased_or_selling(client_id)  # before any lock: a sale being paid is open, and says so
+        # Locked for update: a sale being given this client (services/sales.py key-shares the lock) ends first,
+        # and is seen below as an open sale; one starting now waits and then finds the client erased.
+        client = db.session.get(Client, client_id, with_for_update=True, populate_existing=True)
         account = ledger.lock_account(client_id)  # a payment or a hold of this client waits for the erasure
-        db.session.refresh(client)
-        if client.erased_at is not None:
-            raise Conflict(f"Client {client_id} was erased already.", code="client_erased",
-                           details={"erased_at": client.erased_at.isoformat(timespec="seconds")})
-        open_sale = db.session.scalars(select(Sale.id).where(Sale.client_id == client_id, Sale.status == "open")
-                                       .order_by(Sale.id)).first()
-        if open_sale is not None:
-            raise Conflict("This client has an open sale: pay or cancel it before erasing the client.",
-                           code="client_has_open_sale")
+        _refuse_if_erased_or_selling(client_id)
         needles = _needles(client)
         sale_ids = set(db.session.scalars(select(Sale.id).where(Sale.client_id == client_id)))
         scrubbed = {
@@ -206,6 +201,16 @@ def erase_client(actor: Actor, client_id: int) -> Erasure:
         audit.record(actor, "client.erase", f"client {client_id}")
         return Erasure(client_id=client_id, erased_at=now, balance=account.balance, ledger_entries=len(entries),
                        scrubbed=scrubbed)
+
+
+def _refuse_if_erased_or_selling(client_id: int) -> None:
+    erased_at = db.session.scalar(select(Client.erased_at).where(Client.id == client_id))
+    if erased_at is not None:
+        raise Conflict(f"Client {client_id} was erased already.", code="client_erased",
+                       details={"erased_at": erased_at.isoformat(timespec="seconds")})
+    if db.session.scalar(select(Sale.id).where(Sale.client_id == client_id, Sale.status == "open").limit(1)):
+        raise Conflict("This client has an open sale: pay or cancel it before erasing the client.",
+                       code="client_has_open_sale")
 
 
 @dataclass(frozen=True)

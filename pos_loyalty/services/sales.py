@@ -56,7 +56,11 @@ def resolve_till(actor: Actor, till_code: str | None) -> Till:
 
 
 def _client_or_invalid(client_id: int) -> Client:
-    client = db.session.get(Client, client_id)
+    # Key-share locked until the sale commits: an erasure (which locks the row for update) waits for this sale
+    # and then refuses, as the client has an open sale; a sale started during an erasure waits and is refused.
+    # A key share does not conflict with a payment's update of the row (first_paid_sale_id).
+    client = db.session.get(Client, client_id, with_for_update={"read": True, "key_share": True},
+                            populate_existing=True)
     if client is None:
         raise Invalid(f"Client {client_id} does not exist.", code="unknown_client",
                       details={"client_id": ["Unknown client."]})
