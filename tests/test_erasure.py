@@ -48,6 +48,8 @@ def story(app, api):
     zid = person["id"]
     api.ok("PATCH", f"/clients/{zid}", {"email": PERSON["email"]}, as_="manager")
     leon = new_client(api, "Léon", "Bastide", referred_by=CODE)["id"]
+    ines = new_client(api, "Inès", "Roux")["id"]
+    api.ok("PATCH", f"/clients/{ines}", {"referred_by": CODE}, as_="manager")  # her code in Inès' audit entry
     first = sell(api, zid, ("CUT", 1, "40.00"))
     sell(api, leon, ("CUT", 1, "40.00"))
     api.ok("POST", f"/clients/{zid}/adjustments", {"points": 25, "reason": "Birthday gift for Zéphyrine"},
