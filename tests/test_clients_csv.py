@@ -191,3 +191,10 @@ def test_the_stream_keeps_to_one_batch_of_memory_whatever_the_number_of_clients(
     # Two statements per batch of CSV_BATCH clients (its ids, then its figures), whatever the history.
     assert big_selects - small_selects == 2 * (5000 - 500) // CSV_BATCH
     assert big_peak < 2 * small_peak, (small_peak, big_peak)  # ten times the clients, not ten times the memory
+
+
+def test_the_audit_trail_says_who_took_the_file(api, clients):
+    export(api)
+    entries = api.ok("GET", "/audit", query={"action": "client.export_all"}, as_="manager")["items"]
+    assert [(entry["staff"], entry["channel"], entry["after"]) for entry in entries] == [
+        ("Ana (manager)", "api", {"file": "clients-2026-11-22.csv"})]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, stream_with_context
 
 from pos_loyalty.schemas.reports import LoyaltyFiguresSchema, RankingPageSchema, RankingQuerySchema
-from pos_loyalty.services.loyalty_reports import (RankingFilters, clients_csv_chunks, clients_csv_filename,
+from pos_loyalty.services.loyalty_reports import (RankingFilters, export_clients,
                                                   loyalty_figures, ranking_page)
 
 from .auth import current_actor, requires
@@ -49,5 +49,6 @@ def clients_csv():
     visit: UTF-8 CSV with a BOM, one header row, streamed in batches (memory independent of the number of
     clients). A text cell that a spreadsheet would take for a formula starts with an apostrophe."""
     actor = current_actor()
-    return Response(stream_with_context(clients_csv_chunks(actor)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{clients_csv_filename(actor)}"'})
+    filename, chunks = export_clients(actor)
+    return Response(stream_with_context(chunks), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -39,8 +39,10 @@ from pos_loyalty.core.errors import Invalid
 from pos_loyalty.core.referral import fold
 from pos_loyalty.extensions import db
 from pos_loyalty.models import Client, LedgerEntry, PointsAccount, PointsLot, Redemption, Reward, Sale
+from pos_loyalty.services import audit
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.context import salon_time
+from pos_loyalty.services.transaction import transaction
 
 TOP = 3
 POPULAR_REWARDS = 5
@@ -330,10 +332,10 @@ def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def clients_csv_chunks(actor: Actor) -> Iterator[str]:
-    """GET /reports/clients.csv and the ranking page's button: every client as CSV text, a chunk at a time."""
-    return csv_chunks(client_export_rows(actor))
-
-
-def clients_csv_filename(actor: Actor) -> str:
-    return f"clients-{salon_time(actor.salon_id).today.isoformat()}.csv"
+def export_clients(actor: Actor) -> tuple[str, Iterator[str]]:
+    """GET /reports/clients.csv and the Export CSV buttons: the file's name and its text, a chunk at a time.
+    Every client's e-mail and phone leave the system in it: the audit trail records who took the file."""
+    filename = f"clients-{salon_time(actor.salon_id).today.isoformat()}.csv"
+    with transaction():
+        audit.record(actor, "client.export_all", "", None, {"file": filename})
+    return filename, csv_chunks(client_export_rows(actor))

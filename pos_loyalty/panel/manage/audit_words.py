@@ -45,6 +45,7 @@ def action_words(action: str) -> str:
         "client.update": lambda: _("Client changed"),
         "client.card_revoke": lambda: _("Client card revoked (new link)"),
         "client.export": lambda: _("Client's data exported"),
+        "client.export_all": lambda: _("Every client exported (CSV)"),
         "client.erase": lambda: _("Client erased"),
         "client.delete": lambda: _("Client erased"),
         "sale.refund": lambda: _("Sale refunded"),

@@ -23,7 +23,7 @@ from pos_loyalty.panel.forms import FormErrors, domain_errors, load_form
 from pos_loyalty.panel.manage import bp
 from pos_loyalty.panel.manage.page import acting_manager, manager_page, render_form
 from pos_loyalty.schemas.reports import RankingQuerySchema
-from pos_loyalty.services.loyalty_reports import (RankingFilters, clients_csv_chunks, clients_csv_filename,
+from pos_loyalty.services.loyalty_reports import (RankingFilters, export_clients,
                                                   decode_rank_cursor, loyalty_figures, ranking_page)
 
 PER_PAGE = 25
@@ -134,8 +134,9 @@ def loyalty():
 def loyalty_csv():
     """The same file as GET /api/v1/reports/clients.csv, for the signed-in manager."""
     actor = acting_manager()
-    return Response(stream_with_context(clients_csv_chunks(actor)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{clients_csv_filename(actor)}"'})
+    filename, chunks = export_clients(actor)
+    return Response(stream_with_context(chunks), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def choice_words() -> dict:

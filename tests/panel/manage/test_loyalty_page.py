@@ -119,6 +119,9 @@ def test_the_export_buttons_give_the_apis_file(api, year, manager):  # noqa: F81
     body = response.get_data()  # read to its end before the next request: it streams
     from_api = api.http.get("/api/v1/reports/clients.csv", headers={"Authorization": f"Bearer {api.tokens['manager']}"})
     assert body == from_api.get_data() and body.startswith(b"\xef\xbb\xbf") and "Éloïse".encode() in body
+    entries = api.ok("GET", "/audit", query={"action": "client.export_all"}, as_="manager")["items"]
+    assert [(entry["staff"], entry["channel"]) for entry in entries] == [("Ana (manager)", "api"), ("Isabelle", "panel")]
+    assert "Every client exported (CSV)" in manager.get("/manage/audit").get_data(as_text=True)
 
 
 def test_cashiers_get_403_and_anonymous_visitors_the_login_page(app, client, staff):
