@@ -122,7 +122,7 @@ def loyalty():
                 and request.headers.get("HX-History-Restore-Request") != "true")  # a restore wants the page
     if in_place:  # the filters or a page of the ranking, redrawn in place
         return render_form("manage/_loyalty_ranking.html", errors=errors, ranking=ranking,
-                           filter_labels=filter_labels())
+                           filter_labels=filter_labels(), number=number)
     figures = loyalty_figures(acting_manager())
     return render_form("manage/loyalty.html", errors=errors, ranking=ranking, figures=figures,
                        chart=chart(figures["months"]), choices=choice_words(), number=number,
