@@ -185,7 +185,8 @@ def panel_walk(base: str, api_token: str, client_ids: list[int], reward_id: int,
         htmx = {"HX-Request": "true"}
         timed(steps["attach client"], lambda: web.post(base + "/panel/attach", headers=htmx,
                                                        data={"csrf_token": token, "client_id": client_id}))
-        api_client = next(candidate for candidate in client_ids[number % len(client_ids):] + client_ids if any(
+        api_client = next(candidate for candidate in client_ids[number % len(client_ids):] + client_ids
+                          if candidate != int(client_id) and any(
             offer["id"] == reward_id for offer in api.get(f"{base}/api/v1/clients/{candidate}/loyalty").json()[
                 "eligible_rewards"]))  # one who can afford the reward the walk redeems
         timed(steps["API attach client"], lambda: api.put(api_sale_url + "/client", json={"client_id": api_client}))
