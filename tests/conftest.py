@@ -25,6 +25,20 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("backend", ["sqlite"] if only_sqlite else ["sqlite", "postgresql"], scope="session")
 
 
+def pytest_collection_modifyitems(items):
+    """Schemathesis names each operation's test "test_x[GET /api/v1/program]" but gives them all the node id
+    "...::test_x". pytest-xdist's scheduling (loadgroup, loadfile) keeps one test per node id and would run
+    one operation of each such test: every node id is made unique with its operation."""
+    for item in items:
+        original = getattr(item, "originalname", None)
+        suffix = item.name[len(original):] if original else ""
+        if suffix.startswith("[") and suffix.endswith("]") and item.nodeid.endswith("::" + original):
+            if hasattr(getattr(item, "_id", None), "with_params"):  # pytest 9: a structured node id
+                item._id = item._id.with_params(suffix[1:-1])
+            else:
+                item._nodeid = item.nodeid + suffix
+
+
 @pytest.fixture(scope="session")
 def database_pools(tmp_path_factory):
     """One migrated template per backend and session; each test gets a fresh copy of it."""
