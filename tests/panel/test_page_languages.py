@@ -21,6 +21,14 @@ NOT_PAGES = {"panel_auth.static", "checkout.receipt_png", "display.state", "chec
              "display.pair"}  # an image, JSON, a fragment, a one-time pairing link (redirects)
 FRENCH_MONTHS = ("janvier", "février", "avril", "juillet", "août", "septembre", "octobre", "novembre",
                  "décembre", "janv.", "févr.", "avr.", "juil.", "sept.", "oct.", "nov.", "déc.")
+
+
+def own_months(language: str) -> set[str]:
+    """The language's own month names: Italian writes "novembre" too, which is not a French word there."""
+    from babel.dates import get_month_names
+
+    return {name.lower() for width in ("wide", "abbreviated") for context in ("format", "stand-alone")
+            for name in get_month_names(width, context, language).values()}
 SHORTEST = 13  # "Total", "Points", "Client" read the same in several languages
 
 
@@ -113,7 +121,8 @@ def test_every_page_speaks_the_chosen_language(app, client, salon, language):
         assert response.status_code == 200, (path, response.status_code)
         words = words_of(response.get_data(as_text=True))
         if language != "fr":
-            problems += [(path, month) for month in FRENCH_MONTHS if re.search(rf"(?<!\w){re.escape(month)}", words)]
+            problems += [(path, month) for month in FRENCH_MONTHS if month not in own_months(language)
+                         and re.search(rf"(?<!\w){re.escape(month)}", words)]
         found = [msgid for msgid in untranslated if msgid in words]
         if language == "en":
             english_seen.update(found)  # the scan itself works: English pages show many of these sentences
