@@ -280,7 +280,8 @@ def _needles(client: Client) -> Needles:
     others |= {d for d in digits if len(d) >= 6}
     fulls = {f"{first} {last}" for first in firsts for last in lasts}
     abbreviations = {f"{first} {last[:1]}." for first in firsts for last in lasts}
-    strong = tuple(fulls | others)
+    # Looked for in everyone's text: long enough not to be a word of someone else's ("ANA", a staff name).
+    strong = tuple(fulls | {value for value in others if len(value) >= 6})
     return Needles(strong=strong, abbreviations=tuple(abbreviations),
                    all=tuple(fulls | abbreviations | others | firsts | lasts | {b for b in births if b}))
 
