@@ -193,3 +193,20 @@ def test_an_empty_chain_answers_zeros(api):
             figures["rewards_redeemed"], figures["points_expiring_30_days"]) == (0, 0, 0, 0, 0)
     assert figures["top"] == [] and figures["popular_rewards"] == [] and len(figures["months"]) == 12
     assert api.ok("GET", "/reports/ranking", as_="manager") == {"items": [], "next": None}
+
+
+def test_an_erasure_leaves_the_totals_and_takes_the_name_away(api, year):
+    before = api.ok("GET", "/reports/loyalty", as_="manager")
+    zoe = year["clients"]["Zoë"]
+    api.ok("DELETE", f"/clients/{zoe['id']}", as_="manager")
+    after = api.ok("GET", "/reports/loyalty", as_="manager")
+    totals = ("active_members", "points_distributed", "referrals", "rewards_redeemed", "points_expiring_30_days",
+              "clients", "months", "popular_rewards")
+    assert {key: after[key] for key in totals} == {key: before[key] for key in totals}
+    assert names(after["top"]) == ["Éloïse", "Paul", "Ægir"]  # Zoë's place goes to the next client
+    ranking = api.ok("GET", "/reports/ranking", as_="manager")["items"]
+    assert zoe["id"] not in [item["client_id"] for item in ranking]
+    assert ranking[0]["referrals"] == 2  # Éloïse still referred two clients
+    body = api.http.get("/api/v1/reports/clients.csv",
+                        headers={"Authorization": f"Bearer {api.tokens['manager']}"}).get_data(as_text=True)
+    assert "Zoë" not in body and f"\r\n{zoe['id']}," not in body
