@@ -20,16 +20,24 @@ def document_loads(page) -> list[str]:
     return loads
 
 
-def test_the_filters_redraw_the_ranking_in_place(live_server, context, year, staff, shoot):  # noqa: F811
+def test_the_filters_redraw_the_ranking_in_place(live_server, context, year, staff, monkeypatch):  # noqa: F811
     from playwright.sync_api import expect
 
+    from pos_loyalty.panel.manage import loyalty
+
+    monkeypatch.setattr(loyalty, "PER_PAGE", 3)  # the server runs in this process
     page = context.new_page()
     log_in(page, live_server, "Isabelle", "9876")
     page.goto(live_server + "/manage/loyalty")
     rows = page.locator("table.ranking tbody tr")
-    expect(rows).to_have_count(5)
+    expect(rows).to_have_count(3)
     page.wait_for_function("() => window.htmx !== undefined")
     loads = document_loads(page)
+
+    page.get_by_role("link", name="Page suivante").click()  # the next page, in place
+    expect(rows.locator("td.name")).to_have_text(["Ægir Olsen", "Nina Bernard"])
+    page.get_by_role("link", name="Première page").click()
+    expect(rows).to_have_count(3)
 
     page.select_option("select[name=has_rewards]", "true")
     expect(rows).to_have_count(2)
@@ -56,7 +64,7 @@ def test_the_filters_redraw_the_ranking_in_place(live_server, context, year, sta
     assert loads == [], loads  # every step above answered in place
 
     page.get_by_role("link", name="Tout le monde").click()
-    expect(rows).to_have_count(5)
+    expect(rows).to_have_count(3)
     rows.first.get_by_role("link", name="Éloïse Müller-Ñúñez").click()
     expect(page.get_by_role("heading", name="Éloïse Müller-Ñúñez")).to_be_visible()
     assert "/manage/clients/" in page.url
