@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import String, cast, func, or_, select
 
 from pos_loyalty.core.errors import Conflict, Forbidden, NotFound
 from pos_loyalty.core.messages import render
@@ -119,7 +119,7 @@ def export_client(actor: Actor, client_id: int) -> dict:
                 select(Client.id).where(Client.referrer_id == client.id).order_by(Client.id))),
             "audit": [{"id": entry.id, "at": at(entry.at), "staff": entry.staff, "channel": entry.channel,
                        "action": entry.action, "object": entry.object, "before": entry.before, "after": entry.after}
-                      for entry in _audit_about(client.id, actor.salon_id)],
+                      for entry in _audit_about(client.id)],
         }
         audit.record(actor, "client.export", f"client {client.id}")
         return json_ready(document)
@@ -151,9 +151,9 @@ def _sale_out(sale: Sale, at) -> dict:
                              "created_at": at(r.created_at)} for r in sale.redemptions]}
 
 
-def _audit_about(client_id: int, salon_id: int | None) -> list[AuditEntry]:
-    scope = audit._salon_scope(salon_id) if salon_id is not None else []
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.object == f"client {client_id}", *scope)
+def _audit_about(client_id: int) -> list[AuditEntry]:
+    """The audit entries whose object is the client: chain-wide ones (services/audit.py CHAIN_WIDE)."""
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.object == f"client {client_id}")
                                    .order_by(AuditEntry.id)))
 
 
@@ -168,6 +168,7 @@ class Erasure:
 
 
 def erase_client(actor: Actor, client_id: int) -> Erasure:
+    """Erase the person in one transaction (see the module's docstring); refused while a sale is open."""
     if not actor.is_manager:
         raise Forbidden("Only a manager can erase a client.")
     with transaction():
@@ -196,11 +197,10 @@ def erase_client(actor: Actor, client_id: int) -> Erasure:
         client.search_text = ""
         client.email_opt_in = False
         client.erased_at = now
-        entries = db.session.scalars(select(LedgerEntry.id).where(LedgerEntry.account_id == account.id)).all()
         db.session.flush()
         audit.record(actor, "client.erase", f"client {client_id}")
-        return Erasure(client_id=client_id, erased_at=now, balance=account.balance, ledger_entries=len(entries),
-                       scrubbed=scrubbed)
+        return Erasure(client_id=client_id, erased_at=now, balance=account.balance,
+                       ledger_entries=_count(LedgerEntry.id, LedgerEntry.account_id == account.id), scrubbed=scrubbed)
 
 
 def _refuse_if_erased_or_selling(client_id: int) -> None:
@@ -222,10 +222,14 @@ class ErasedClient:
     erased_by: str
     balance: int
     ledger_entries: int
-    sales: int
+    sales: int  # the salon's own
 
 
-def erased_client(client_id: int) -> ErasedClient | None:
+def _count(column, *where) -> int:
+    return db.session.scalar(select(func.count(column)).where(*where)) or 0
+
+
+def erased_client(client_id: int, salon_id: int) -> ErasedClient | None:
     """None when the client is not erased (or does not exist)."""
     client = db.session.get(Client, client_id)
     if client is None or client.erased_at is None:
@@ -236,9 +240,8 @@ def erased_client(client_id: int) -> ErasedClient | None:
         .order_by(AuditEntry.id.desc())).first()
     return ErasedClient(
         id=client.id, erased_at=client.erased_at, erased_by=by or "", balance=account.balance if account else 0,
-        ledger_entries=len(db.session.scalars(select(LedgerEntry.id).where(
-            LedgerEntry.account_id == account.id)).all()) if account else 0,
-        sales=len(db.session.scalars(select(Sale.id).where(Sale.client_id == client_id)).all()))
+        ledger_entries=_count(LedgerEntry.id, LedgerEntry.account_id == account.id) if account else 0,
+        sales=_count(Sale.id, Sale.client_id == client_id, Sale.salon_id == salon_id))
 
 
 # --- what is scrubbed, and how -----------------------------------------------------------------------------
@@ -265,7 +268,7 @@ def _needles(client: Client) -> Needles:
     firsts, lasts = {client.first_name}, {client.last_name}
     others = {client.phone, client.email, client.referral_code}
     births = {client.birth_date.isoformat() if client.birth_date else None}
-    for entry in _audit_about(client.id, None):
+    for entry in _audit_about(client.id):
         for values in (entry.before or {}, entry.after or {}):
             firsts.add(values.get("first_name"))
             lasts.add(values.get("last_name"))
@@ -373,7 +376,7 @@ def _scrub_audit(client_id: int, needles: Needles) -> int:
     everything = needles.pattern(needles.all)
     strong = needles.pattern(needles.strong)
     changed = 0
-    own = _audit_about(client_id, None)
+    own = _audit_about(client_id)
     own_ids = {entry.id for entry in own}
     rows = [(entry, everything, True) for entry in own]
     if needles.strong:

@@ -83,7 +83,7 @@ def showing(form_name: str) -> dict:
 @bp.route("/clients/<int:client_id>")
 @manager_page
 def client(client_id):
-    erased = privacy.erased_client(client_id)
+    erased = privacy.erased_client(client_id, acting_manager().salon_id)
     if erased is not None:  # the person is gone: what stays, and who erased them
         return render_template("manage/client_erased.html", erased=erased, menu_endpoint="manage.clients")
     return render_template("manage/client.html", page=page_of(client_id, request.args.get("cursor")), errors={},
