@@ -39,6 +39,7 @@ class Chain:
     paris_token_ids: list[int] = field(default_factory=list)
     paris_item_id: int = 0
     paris_device_id: int = 0
+    paris_background_job_id: int = 0  # a recalculation of /manage/history
     lyon_sale_id: int = 0
     lyon_redemption_id: int = 0
 
@@ -100,6 +101,14 @@ def chain(app, api, client) -> Chain:
 
         paris_id = db.session.scalars(select(Salon.id).where(Salon.code == "main")).one()
         chain.paris_token_ids = list(db.session.scalars(select(ApiToken.id).where(ApiToken.salon_id == paris_id)))
+        from pos_loyalty.models import BackgroundJob
+        from pos_loyalty.runtime import runtime
+
+        job = BackgroundJob(salon_id=paris_id, kind="recalculate", status="done", parameters={"period": "3m"},
+                            result={"sales": 0}, created_by="Paris", created_at=runtime().now())
+        db.session.add(job)
+        db.session.commit()
+        chain.paris_background_job_id = job.id
     return chain
 
 
@@ -256,6 +265,7 @@ SALON_OBJECTS = {
     ("staff", "staff_id"): SalonObject(lambda c: [c.staff["paris_cashier"], c.staff["paris_manager"]], None,
                                        987654326),
     ("tokens", "token_id"): SalonObject(lambda c: c.paris_token_ids, None, 987654327),
+    ("jobs", "job_id"): SalonObject(lambda c: [c.paris_background_job_id], None, 987654328),
 }
 CHAIN_OBJECTS = {  # the whole chain's: any salon reaches them
     ("clients", "client_id"): lambda c: c.client_id,

@@ -86,8 +86,17 @@ def salon(app, client, api):
 
         item = db.session.query(CatalogueItem).filter_by(code="CUT").one().id
         staff = db.session.query(Staff).filter_by(name="Camille").one().id
+        from pos_loyalty.models import BackgroundJob
+        from pos_loyalty.runtime import runtime
+
+        job = BackgroundJob(salon_id=1, kind="recalculate", status="done", parameters={"period": "12m"},
+                            result={"sales": 1, "sales_changed": 1, "points_added": 45, "points_removed": 0,
+                                    "clients": 1, "seconds": 0.2}, created_by="Isabelle", created_at=runtime().now())
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
     return {"sale_id": sale["id"], "client_id": person["id"], "rule_id": rule["id"],
-            "reward_id": reward["id"], "item_id": item, "staff_id": staff, "kind": "service"}
+            "reward_id": reward["id"], "item_id": item, "staff_id": staff, "kind": "service", "job_id": job_id}
 
 
 def panel_paths(app, ids: dict) -> list[str]:

@@ -43,7 +43,14 @@ def world(app, api, staff) -> dict:
         token, _secret = create_token("till", "walk-till", "till-1")
         isabelle = db.session.query(Staff).filter_by(name="Isabelle").one()
         device, _key = bind_device(isabelle, "till-1")
-        ids = {"staff_id": zoe.id, "token_id": token.id, "device_id": device.id}
+        from pos_loyalty.models import BackgroundJob
+        from pos_loyalty.runtime import runtime
+
+        job = BackgroundJob(salon_id=isabelle.salon_id, kind="recalculate", status="done", parameters={"period": "3m"},
+                            result={"sales": 1}, created_by="Isabelle", created_at=runtime().now())
+        db.session.add(job)
+        db.session.commit()
+        ids = {"staff_id": zoe.id, "token_id": token.id, "device_id": device.id, "job_id": job.id}
     return {"item_id": item["id"], "rule_id": rule["id"], "reward_id": reward["id"], "client_id": client["id"],
             "sale_id": paid["sale"]["id"], "kind": "service", "category_code": "cut", "till_code": "till-1", **ids}
 
