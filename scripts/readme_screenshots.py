@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 PAGES = [("dashboard", "/manage/"), ("program", "/manage/program"), ("rules", "/manage/rules"),
-         ("rewards", "/manage/rewards"), ("catalogue", "/manage/catalogue"), ("clients", "/manage/clients"),
+         ("rewards", "/manage/rewards"), ("catalogue", "/manage/catalogue"), ("clients", "/manage/clients"), ("loyalty", "/manage/loyalty"),
          ("staff", "/manage/staff"), ("tokens", "/manage/tokens"), ("tills", "/manage/tills"),
          ("versions", "/manage/versions"), ("audit", "/manage/audit")]
 
