@@ -128,6 +128,11 @@ def escpos_of(api, sale_id: int, width: int) -> bytes:
     return response.get_data()
 
 
+def has_a_qr_code(printed: bytes) -> bool:
+    """The printer's own QR command (GS ( k, 80 mm profile) or the QR drawn as a raster image (GS v 0)."""
+    return b"\x1d(k" in printed or b"\x1dv0" in printed
+
+
 def test_the_story_carries_the_person_before_erasure(app, api, story):
     """The check below can fail: before erasure the same answers and the database name the person."""
     answers = api_answers(api, story)
@@ -138,6 +143,7 @@ def test_the_story_carries_the_person_before_erasure(app, api, story):
     assert traces_in(as_text(answers["audit"]))
     assert traces_in(as_text(answers["/reports/ranking"])) and traces_in(answers["clients.csv"][1])
     assert any(trace in escpos_of(api, story["sales"][0], 48) for trace in BYTE_TRACES)
+    assert all(has_a_qr_code(escpos_of(api, sale_id, width)) for sale_id in story["sales"] for width in (32, 48))
     stored = database_text(app)
     for table in ("clients", "ledger_entries", "audit_entries", "idempotency_records", "reward_grants"):
         assert traces_in(stored[table]), table
@@ -173,7 +179,7 @@ def test_after_erasure_nothing_shows_the_person_and_the_sums_are_kept(app, api, 
         for width in (32, 48):
             printed = escpos_of(api, sale_id, width)
             assert not [trace for trace in BYTE_TRACES if trace in printed], (sale_id, width)
-            assert b"\x1d(k" not in printed  # no QR code: the referral link and the card are gone
+            assert not has_a_qr_code(printed)  # the referral link and the card are gone
     for report in ("/reports/loyalty", "/reports/ranking", "clients.csv"):
         assert answers[report][0] == 200, report
     ranked = {row["client_id"]: row for row in answers["/reports/ranking"][1]["items"]}
