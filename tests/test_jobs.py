@@ -176,3 +176,17 @@ def test_forms_need_their_csrf_token_a_period_and_a_manager(app, client, manager
     cashier = app.test_client()
     log_in(cashier, "Camille", "1234")
     assert cashier.get("/manage/history").status_code == 403
+
+
+def test_the_upload_alone_takes_files_beyond_the_panel_s_1_mib(app, manager):
+    row = "2026-03-10,S-{n},camille@studio.example,,,PORTRAIT,,,,0,300.00\n"  # every row bad: checked, not imported
+    big = HEADER + "".join(row.format(n=n) for n in range(24_000))
+    assert len(big.encode()) > 1.4 * 1024 * 1024
+    refused = upload(manager, big)
+    assert refused.status_code == 422  # read and checked, not 413
+    body = refused.get_data(as_text=True)
+    assert "has bad rows (24,000)" in body and "Bad rows not listed here: 23,500" in body
+    other = post(manager, "/manage/history/recalculate", {"period": "12m", "padding": "x" * (1536 * 1024)})
+    assert other.status_code == 413
+    with app.app_context():
+        assert db.session.scalar(select(func.count(BackgroundJob.id))) == 0
