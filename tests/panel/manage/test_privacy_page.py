@@ -93,7 +93,8 @@ def test_after_erasure_no_page_shows_the_person(manager, api, people):
               (f"/manage/clients/{people['paul']}", f"/manage/clients/{people['leon']}", "/manage/clients",
                "/manage/clients?q=Quistrebert", "/manage/audit", "/manage/loyalty", "/manage/loyalty/clients.csv",
                f"/panel/sales/{people['sale']}/done")}  # her old sale: its receipt again
-    assert all(traces_in(page) for page in before.values())  # the check below can fail
+    before["/manage/history"] = manager.get("/manage/history").get_data(as_text=True)  # names no one anyway
+    assert all(traces_in(page) for path, page in before.items() if path != "/manage/history")  # can fail
 
     response = erase(manager, people["person"], "zephyrine  QUISTREBERT")  # accents, case, spaces aside
     assert response.status_code == 302
