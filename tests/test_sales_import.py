@@ -220,3 +220,19 @@ def test_another_salon_by_its_code_and_an_unknown_code(app, api, salon, tmp_path
         assert db.session.get(Salon, sale.salon_id).code == "lyon" and sale.client_id == salon["id"]
     # The same reference in another salon is another sale.
     assert "1 sales imported" in runner.invoke(args=["import-sales", str(path)]).output
+
+
+def test_an_imported_sale_reads_prints_and_refunds_like_any_other(app, api, salon, tmp_path):
+    path = tmp_path / "sales.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    assert app.test_cli_runner().invoke(args=["import-sales", str(path)]).exit_code == 0
+    assert app.test_cli_runner().invoke(args=["recalculate", "--period", "12m"]).exit_code == 0
+    with app.app_context():
+        sale_id = db.session.scalars(select(Sale.id).where(Sale.external_ref == "T-2")).one()
+    sale = api.ok("GET", f"/sales/{sale_id}")
+    assert (sale["till"], sale["status"], sale["paid"], sale["due"]) == (None, "paid", "45.00", "0.00")
+    code, receipt = api.call("GET", f"/sales/{sale_id}/receipt", query={"format": "text"})
+    assert code == 200
+    assert balance(api, salon["id"]) == 45 + 60
+    refund = api.ok("POST", f"/sales/{sale_id}/refund", as_="manager")
+    assert refund["points_reversed"] == 45 and balance(api, salon["id"]) == 60

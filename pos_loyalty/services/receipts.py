@@ -30,10 +30,10 @@ def receipt_data(actor: Actor, sale_id: int) -> ReceiptData:
     clock = salon_time(sale.salon_id)
     salon = clock.salon
     money = sale_money(sale)
-    till = db.session.get(Till, sale.till_id)
+    till = db.session.get(Till, sale.till_id) if sale.till_id is not None else None  # None: an imported sale
     return ReceiptData(
         salon_name=salon.name, salon_address=salon.address, vat_number=salon.vat_number,
-        till=till.name or till.code, sale_id=sale.id,
+        till=(till.name or till.code) if till else "", sale_id=sale.id,
         at=(sale.paid_at or sale.created_at).astimezone(clock.local.tzinfo),
         locale=salon.locale, currency=salon.currency,  # each salon's money in its own currency
         lines=tuple(ReceiptLine(line.code, line.name, line.quantity, line.unit_price, line.unit_price * line.quantity)
