@@ -100,7 +100,7 @@ def test_the_figures_are_what_the_year_did(api, year):
     top = figures["top"][0]
     assert (top["rank"], top["lifetime_points"], top["balance"], top["referrals"], top["rewards_redeemed"]) == (
         1, lifetime["Éloïse"], 200, 2, 1)
-    assert top["last_visit"] == "2026-11-01T10:00:00+00:00"
+    assert top["last_visit"] == "2026-11-01T11:00:00+01:00"  # the salon's time, as the ledger gives it
     assert [(r["name"], r["times"], r["points"]) for r in figures["popular_rewards"]] == [
         ("10 € off", 1, 100), ("Brushing offert", 1, 50)]
     months = {m["month"]: (m["earned"], m["redeemed"]) for m in figures["months"]}
@@ -123,7 +123,7 @@ def test_the_ranking_is_best_first_and_never_names_the_erased(api, year):
         assert item["lifetime_points"] == year["lifetime"][first]
         assert item["balance"] == balance(api, item["client_id"])
     paul = page["items"][1]
-    assert (paul["balance"], paul["last_visit"]) == (40, "2025-12-05T10:00:00+00:00")
+    assert (paul["balance"], paul["last_visit"]) == (40, "2025-12-05T11:00:00+01:00")
     assert all("Xavier" not in item["name"] for item in page["items"])
 
 

@@ -175,7 +175,8 @@ def ranking_page(actor: Actor, filters: RankingFilters, cursor: str | None = Non
     """One page of the ranking, best first (keyset on the rank: the cursor says where the page before ended).
     A client's rank is their place among all clients, whatever the filters."""
     after = decode_rank_cursor(cursor) if cursor else 0
-    today = salon_time(actor.salon_id).today
+    clock = salon_time(actor.salon_id)
+    today, zone = clock.today, ZoneInfo(clock.zone)
     ranked = _ranked(today)
     query = select(ranked).where(ranked.c.rank > after)
     if filters.min_points is not None:
@@ -187,17 +188,19 @@ def ranking_page(actor: Actor, filters: RankingFilters, cursor: str | None = Non
     for word in fold(filters.q or "").split()[:5]:
         query = query.where(ranked.c.search_text.contains(word, autoescape=True))
     rows = db.session.execute(query.order_by(ranked.c.rank).limit(limit + 1)).mappings().all()
-    items = [_ranking_item(row) for row in rows[:limit]]
+    items = [_ranking_item(row, zone) for row in rows[:limit]]
     following = encode_rank_cursor(items[-1]["rank"]) if len(rows) > limit else None
     return items, following
 
 
-def _ranking_item(row) -> dict:
+def _ranking_item(row, zone: ZoneInfo) -> dict:
+    """One client of the ranking; the last visit in the salon's time zone, as the ledger gives its times."""
+    last_visit = row["last_visit"]
     return {"rank": int(row["rank"]), "client_id": row["id"], "first_name": row["first_name"],
             "last_name": row["last_name"], "name": f"{row['first_name']} {row['last_name']}",
             "balance": int(row["balance"]), "lifetime_points": int(row["lifetime_points"]),
             "referrals": int(row["referrals"]), "rewards_redeemed": int(row["rewards_redeemed"]),
-            "last_visit": row["last_visit"]}
+            "last_visit": last_visit.astimezone(zone) if last_visit else None}
 
 
 # --- the figures -------------------------------------------------------------------------------------------
