@@ -39,7 +39,10 @@ def queue_receipt(actor: Actor, sale_id: int) -> PrintJob:
     """Print (or reprint) a sale's receipt on its till's printer."""
     with transaction():
         sale = get_sale(actor, sale_id)
-        till = db.session.get(Till, sale.till_id)
+        till_id = sale.till_id if sale.till_id is not None else actor.till_id  # an imported sale: the asking till's
+        till = db.session.get(Till, till_id) if till_id is not None else None
+        if till is None:
+            raise Conflict("This sale has no till to print on (an imported sale): ask from a till.", code="no_till")
         url = printer_for(till)
         if url == "none":
             raise Conflict("No printer is configured for this till (POS_LOYALTY_PRINTER or the till's printer).",
