@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -95,6 +96,9 @@ def test_upload_recalculate_in_the_background_then_reset(app, api, manager, stud
     assert (figure(fragment, "sales"), figure(fragment, "points_added"), figure(fragment, "points_removed"),
             figure(fragment, "clients")) == ("8", "2,800", "0", "1")
     assert balance(api, studio["id"]) == 2_800 + 35
+    assert manager.get(f"/manage/clients/{studio['id']}").status_code == 200  # imported sales in the history
+    card = api.ok("GET", f"/clients/{studio['id']}")["card_url"]
+    assert manager.get(urlsplit(card).path).status_code == 200  # the client's own card lists the visits
     with app.app_context():
         job = db.session.get(BackgroundJob, job_id)
         assert (job.kind, job.status, job.done, job.total, job.created_by) == ("recalculate", "done", 8, 8, "Isabelle")
