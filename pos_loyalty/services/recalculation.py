@@ -534,7 +534,8 @@ def _load_open_lots(account_ids: list[int], before: date, removing: set[int]) ->
         for lot in db.session.connection().execute(
                 select(PointsLot.id, PointsLot.account_id, PointsLot.remaining, PointsLot.expires_on,
                        PointsLot.earned_on)
-                .where(PointsLot.account_id.in_(account_ids), PointsLot.remaining > 0, wanted)
+                # The literal "remaining > 0" of the open lots' partial index (a bound 0 would not match it).
+                .where(PointsLot.account_id.in_(account_ids), text("points_lots.remaining > 0"), wanted)
                 .order_by(PointsLot.account_id, PointsLot.expires_on, PointsLot.id)).all():
             open_lots.setdefault(lot.account_id, []).append(
                 OpenLot(lot.remaining, lot.expires_on, lot_id=lot.id, earned_on=lot.earned_on))
