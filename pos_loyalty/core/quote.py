@@ -42,6 +42,7 @@ class EarningContext:
     format_money: Callable[[Decimal], str]
     locale: str = "en_GB"  # the salon's: descriptions are written in its language
     currency: str = "EUR"  # the salon's
+    rewards_earn: bool = True  # False when a reward on the sale says a sale using it earns nothing
 
     def say(self, msgid: str, **values) -> str:
         """A description in the salon's language from the gettext catalogues, keeping its msgid and values
@@ -65,6 +66,8 @@ class EarningContext:
         if self.has_discount_code and not self.terms.discounted_sales_earn:
             return False
         if self.client is not None and self.client.subscriber and not self.terms.subscribers_earn:
+            return False
+        if not self.rewards_earn:
             return False
         return True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint, false as sa_false
+from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint, false as sa_false, true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pos_loyalty.extensions import db
@@ -57,6 +57,8 @@ class Reward(db.Model):
     points_cost: Mapped[int] = mapped_column(Points)
     description: Mapped[str] = mapped_column(String(500), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # False: a sale that uses the reward earns no points at all; true: it earns on what is paid.
+    sale_earns: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pos_loyalty.extensions import db
@@ -75,6 +75,7 @@ class Redemption(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(String(40))
     points_cost: Mapped[int] = mapped_column(Points)
+    sale_earns: Mapped[bool] = mapped_column(default=True, server_default=sa_true())  # the reward's, when held
     status: Mapped[str] = mapped_column(String(12), default="held")  # held | deducted | released | returned
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"), nullable=True)
     grant_id: Mapped[int | None] = mapped_column(ForeignKey("reward_grants.id"), nullable=True)

@@ -115,6 +115,7 @@ class RewardSchema(Strict):
     points_cost = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_POINTS))
     description = Text(load_default="", validate=validate.Length(max=500))
     active = Bool(load_default=True)
+    sale_earns = Bool(load_default=True)  # false: a sale that uses the reward earns no points at all
 
     @validates_schema(skip_on_field_errors=False)  # a bad value is told beside an empty name, not after it
     def check_value_of_kind(self, data, **kwargs):

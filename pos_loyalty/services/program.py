@@ -26,7 +26,8 @@ def rule_as_dict(rule: EarningRuleRow) -> dict:
 
 def reward_as_dict(reward: Reward) -> dict:
     return {"id": reward.id, "name": reward.name, "kind": reward.kind, "value": reward.value,
-            "points_cost": reward.points_cost, "description": reward.description, "active": reward.active}
+            "points_cost": reward.points_cost, "description": reward.description, "active": reward.active,
+            "sale_earns": reward.sale_earns}
 
 
 def new_version(change: str, actor_name: str, **settings) -> ProgramVersion:

@@ -51,7 +51,8 @@ from pos_loyalty.runtime import runtime
 from pos_loyalty.services import audit, ledger
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.context import SalonTime, active_rules, current_terms, money_formatter
-from pos_loyalty.services.sale_view import ACTIVE_REDEMPTIONS, client_facts, earning_context, sale_money
+from pos_loyalty.services.sale_view import (ACTIVE_REDEMPTIONS, client_facts, earning_context, rewards_let_sale_earn,
+                                            sale_money)
 from pos_loyalty.services.transaction import transaction
 from pos_loyalty.translatable import N_
 
@@ -360,7 +361,8 @@ class Pricing:
             # The lines were loaded as the PricedLine that sale_view.priced_lines makes of them.
             terms=terms, rules=self.rules, lines=tuple(sale.lines), net_amounts=caches.net_amounts_of(sale),
             client=client, at=paid_local, has_discount_code=bool(sale.discount_code),
-            format_money=salon.format_money, locale=salon.locale, currency=salon.currency)
+            format_money=salon.format_money, locale=salon.locale, currency=salon.currency,
+            rewards_earn=rewards_let_sale_earn(sale.redemptions))
         quote = quote_sale(context, self.provider)
         earned_on = paid_local.date()
         return SaleCredit(sale_id=sale.id, salon_id=sale.salon_id,
@@ -507,7 +509,7 @@ def _load_sales(batch: dict[int, list[int]], conditions: tuple, start: datetime,
             sale.lines.append(line(*row[6:]))
     for redemption in connection.execute(
             select(Redemption.sale_id, Redemption.id, Redemption.name, Redemption.kind, Redemption.value,
-                   Redemption.status)
+                   Redemption.status, Redemption.sale_earns)
             .join(Sale, Sale.id == Redemption.sale_id)
             .where(clients, Sale.paid_at >= start, Redemption.status.in_(ACTIVE_REDEMPTIONS))
             .order_by(Redemption.id)).all():

@@ -67,7 +67,8 @@ def hold_reward(actor: Actor, sale_id: int, reward_id: int, grant_id: int | None
             raise Conflict("More than the discounted total was paid already.", code="already_paid")
         redemption = Redemption(sale_id=sale.id, reward_id=reward.id, account_id=account.id,
                                 name=terms_of_reward.name, kind=terms_of_reward.kind, value=terms_of_reward.value,
-                                points_cost=cost, status="held", grant_id=grant.id if grant else None,
+                                points_cost=cost, sale_earns=reward.sale_earns, status="held",
+                                grant_id=grant.id if grant else None,
                                 created_at=runtime().now())
         db.session.add(redemption)
         account.held += cost

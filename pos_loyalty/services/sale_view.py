@@ -82,8 +82,13 @@ def earning_context(sale: Sale, money: SaleMoney, clock: SalonTime) -> EarningCo
         terms=terms, rules=active_rules(), lines=priced_lines(sale), net_amounts=money.pricing.net_amounts,
         client=client_facts(client) if client else None, at=clock.local,
         has_discount_code=bool(sale.discount_code), format_money=money_formatter(clock.salon.currency, clock.salon.locale),
-        locale=clock.salon.locale, currency=clock.salon.currency,
+        locale=clock.salon.locale, currency=clock.salon.currency, rewards_earn=rewards_let_sale_earn(sale.redemptions),
     )
+
+
+def rewards_let_sale_earn(redemptions) -> bool:
+    """False when a reward on the sale (as it was when held) says a sale using it earns no points."""
+    return all(r.sale_earns for r in redemptions if r.status in PRICED_REDEMPTIONS)
 
 
 def quote_open_sale(sale: Sale, money: SaleMoney, clock: SalonTime) -> Quote:

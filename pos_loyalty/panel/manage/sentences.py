@@ -30,6 +30,8 @@ def rule_sentence(kind: str, params: dict) -> str:
                         category=category_name(str(params.get("category") or "")))
     if kind == "multiplier":
         return _multiplier_words(params)
+    if kind == "visit":
+        return _visit_words(params)
     rule_kind = runtime().earning_rules.rule_kinds().get(kind)
     describe = getattr(rule_kind, "describe", None)
     if callable(describe):
@@ -38,6 +40,19 @@ def rule_sentence(kind: str, params: dict) -> str:
         except (KeyError, TypeError, ValueError, ArithmeticError):  # a plugin's words must not break the page
             pass
     return kind
+
+
+def _visit_words(params: dict) -> str:
+    """ "1 point per visit (from €20.00)": a stamp card's rule, with the least a visit must pay to count."""
+    minimum = params.get("min_amount")
+    if minimum in (None, ""):
+        return ngettext("%(num)s point per visit", "%(num)s points per visit", _points(params))
+    try:
+        amount = money(Decimal(str(minimum)))
+    except ArithmeticError:
+        amount = str(minimum)
+    return ngettext("%(num)s point per visit (from %(amount)s)", "%(num)s points per visit (from %(amount)s)",
+                    _points(params), amount=amount)
 
 
 def _points(params: dict) -> int:
