@@ -27,7 +27,7 @@ from pos_loyalty.services import catalogue as catalogue_service
 from pos_loyalty.services import program as program_service
 from pos_loyalty.services.context import current_program
 
-PAGE_FIELDS = ["name", "kind", "value", "points_cost", "description", "active"]
+PAGE_FIELDS = ["name", "kind", "value", "points_cost", "description", "active", "sale_earns"]
 # A service's refusal by the field it concerns.
 FIELD_BY_CODE = {"unknown_item": "value", "invalid_reward_value": "value"}
 _DECIMAL_COMMA = re.compile(r"^\s*\d*,\d*\s*$")

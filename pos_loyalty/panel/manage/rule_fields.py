@@ -57,7 +57,7 @@ def _number_attrs(field: fields.Field) -> dict[str, str]:
 def form_field(name: str, field: fields.Field) -> FormField:
     label = field.metadata.get("label") or name.replace("_", " ").capitalize()
     made = FormField(name=name, label=_(str(label)), widget="text", required=bool(field.required),
-                     help=field.metadata.get("description"))
+                     help=_(str(field.metadata["description"])) if field.metadata.get("description") else None)
     if isinstance(field, fields.Boolean):
         made.widget, made.required = "switch", False  # a switch always says yes or no
     elif isinstance(field, fields.Integer):

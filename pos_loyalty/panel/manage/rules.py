@@ -41,13 +41,13 @@ def kind_names() -> list[str]:
 
 def kind_title(kind: str) -> str:
     titles = {"service": _("Points for a service"), "category": _("Points for a category"),
-              "multiplier": _("Promotions (multipliers)")}
+              "multiplier": _("Promotions (multipliers)"), "visit": _("Points per visit (stamp card)")}
     return titles.get(kind) or _(kind.replace("_", " ").capitalize())
 
 
 def add_label(kind: str) -> str:
     labels = {"service": _("Add points for a service"), "category": _("Add points for a category"),
-              "multiplier": _("Add a promotion")}
+              "multiplier": _("Add a promotion"), "visit": _("Add points per visit")}
     return labels.get(kind) or _("Add a rule: %(kind)s", kind=_(kind.replace("_", " ")))
 
 
