@@ -52,6 +52,7 @@ BASELINES = {
     "GET /sales/{sale_id}/receipt": lambda n, ids: {"format": "text"},
     "POST /sales/{sale_id}/lines": lambda n, ids: {"code": "CUT", "quantity": 1},
     "GET /reports/salons": lambda n, ids: {"from": "2026-01-01", "to": "2026-12-31"},
+    "GET /reports/ranking": lambda n, ids: {"q": "Ana"},
     "PATCH /tills/{code}": lambda n, ids: {"name": f"Till {n}"},
     # The what-if: program fields, or a rules list holding one rule of the field's kind.
     "POST /program/preview": lambda n, ids: {
