@@ -3,11 +3,12 @@ ranking of its clients and every client as a spreadsheet (managers). What each f
 services/loyalty_reports.py."""
 from __future__ import annotations
 
-from flask import Response, stream_with_context
+from flask import Response
 
 from pos_loyalty.schemas.reports import LoyaltyFiguresSchema, RankingPageSchema, RankingQuerySchema
 from pos_loyalty.services.loyalty_reports import (RankingFilters, export_clients,
                                                   loyalty_figures, ranking_page)
+from pos_loyalty.streaming import streamed_apart
 
 from .auth import current_actor, requires
 from .reports import bp
@@ -50,5 +51,5 @@ def clients_csv():
     clients). A text cell that a spreadsheet would take for a formula starts with an apostrophe."""
     actor = current_actor()
     filename, chunks = export_clients(actor)
-    return Response(stream_with_context(chunks), mimetype="text/csv",
+    return Response(streamed_apart(chunks), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

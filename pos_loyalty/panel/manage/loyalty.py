@@ -13,7 +13,7 @@ from datetime import date
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask import Response, request, stream_with_context, url_for
+from flask import Response, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -25,6 +25,7 @@ from pos_loyalty.panel.manage.page import acting_manager, manager_page, render_f
 from pos_loyalty.schemas.reports import RankingQuerySchema
 from pos_loyalty.services.loyalty_reports import (RankingFilters, export_clients,
                                                   decode_rank_cursor, loyalty_figures, ranking_page)
+from pos_loyalty.streaming import streamed_apart
 
 PER_PAGE = 25
 FILTERS = ("min_points", "has_referrals", "has_rewards", "q")
@@ -135,7 +136,7 @@ def loyalty_csv():
     """The same file as GET /api/v1/reports/clients.csv, for the signed-in manager."""
     actor = acting_manager()
     filename, chunks = export_clients(actor)
-    return Response(stream_with_context(chunks), mimetype="text/csv",
+    return Response(streamed_apart(chunks), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
