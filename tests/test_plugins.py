@@ -21,9 +21,9 @@ def birthday_api(app_config):
 
 def test_bundled_rule_kinds_are_plugins(app):
     names = {row["name"] for row in plugin_metadata(app.extensions["pos_loyalty"].plugins)}
-    assert {"spend", "service-points", "multiplier", "referral"} <= names
+    assert {"spend", "service-points", "multiplier", "referral", "visit"} <= names
     kinds = app.extensions["pos_loyalty"].earning_rules.rule_kinds()
-    assert {"service", "category", "multiplier"} <= set(kinds)
+    assert {"service", "category", "multiplier", "visit"} <= set(kinds)
 
 
 def test_birthday_plugin_doubles_points_in_the_birthday_month(birthday_api):
