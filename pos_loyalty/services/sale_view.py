@@ -128,7 +128,7 @@ def describe_sale(sale: Sale, clock: SalonTime) -> dict:
     money = sale_money(sale)
     quote = sale_quote(sale, money, clock)
     discounts_by_redemption = {rid: amount for _, amount, rid in money.discounts if rid is not None}
-    till = db.session.get(Till, sale.till_id)
+    till = db.session.get(Till, sale.till_id) if sale.till_id is not None else None  # None: an imported sale
     return {
         "id": sale.id,
         "client_id": sale.client_id,
