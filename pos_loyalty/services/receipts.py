@@ -88,7 +88,7 @@ def _loyalty_block(sale, money, clock) -> ReceiptLoyalty | None:
 
 def till_width(actor: Actor, sale_id: int) -> int:
     sale = get_sale(actor, sale_id)
-    till = db.session.get(Till, sale.till_id)
+    till = db.session.get(Till, sale.till_id) if sale.till_id is not None else None
     return till.printer_width if till and till.printer_width in WIDTHS else 48
 
 
