@@ -15,7 +15,7 @@ from pathlib import Path
 
 PAGES = [("dashboard", "/manage/"), ("program", "/manage/program"), ("rules", "/manage/rules"),
          ("rewards", "/manage/rewards"), ("catalogue", "/manage/catalogue"), ("clients", "/manage/clients"), ("loyalty", "/manage/loyalty"),
-         ("staff", "/manage/staff"), ("tokens", "/manage/tokens"), ("tills", "/manage/tills"),
+         ("history", "/manage/history"), ("staff", "/manage/staff"), ("tokens", "/manage/tokens"), ("tills", "/manage/tills"),
          ("versions", "/manage/versions"), ("audit", "/manage/audit")]
 
 
