@@ -27,7 +27,8 @@ def test_ten_paid_visits_give_ten_points(api, stamp_card):
         assert sell(api, client["id"], ("FRINGE", 1, "12.00"))["points_earned"] == 1
     assert balance(api, client["id"]) == 10
     entry = api.ok("GET", f"/clients/{client['id']}/ledger")["items"][0]
-    assert (entry["kind"], entry["points"], entry["description"]) == ("earn", 1, "A point for the visit")
+    # The entry's description is in the salon's language (French here); its msgid stays for other readers.
+    assert (entry["kind"], entry["points"], entry["description"]) == ("earn", 1, "Un point pour la visite")
     assert sell(api, None, ("CUT", 1, "40.00"))["points_earned"] == 0  # no client, no card
 
 
