@@ -22,7 +22,9 @@ def pytest_generate_tests(metafunc):
     """Every test that uses a database runs on SQLite and on PostgreSQL, unless marked sqlite_only."""
     if "backend" in metafunc.fixturenames:
         only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
-        metafunc.parametrize("backend", ["sqlite"] if only_sqlite else ["sqlite", "postgresql"], scope="session")
+        only_postgresql = metafunc.definition.get_closest_marker("postgresql_only") is not None
+        backends = ["sqlite"] if only_sqlite else ["postgresql"] if only_postgresql else ["sqlite", "postgresql"]
+        metafunc.parametrize("backend", backends, scope="session")
 
 
 def pytest_collection_modifyitems(items):

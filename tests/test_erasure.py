@@ -287,11 +287,10 @@ def test_a_name_corrected_after_the_bonus_leaves_no_trace_of_either_name(app, ap
     assert api.ok("GET", f"/clients/{paul}/ledger")["items"][0]["description"] == "Merci pour [erased]"
 
 
+@pytest.mark.postgresql_only  # SQLite runs one writer at a time: no two transactions to interleave
 def test_a_sale_given_the_client_during_an_erasure_waits_for_it_and_is_refused(app, live_api, database_url, backend):
     """PostgreSQL: while an erasure holds the client's row (as erase_client does, for update), a till giving
     that client a sale waits, then finds the client erased; it never slips an open sale in beside it."""
-    if backend != "postgresql":
-        pytest.skip("SQLite runs one writer at a time: no two transactions to interleave")
     import threading
     import time
 
