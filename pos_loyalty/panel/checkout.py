@@ -85,7 +85,7 @@ def client_panel(client_id: int | None, sale: dict | None, actor=None):
         missing = max(reward.points_cost - max(summary.available, 0), 0)
         offers.append({"id": reward.id, "name": reward.name, "points_cost": reward.points_cost,
                        "missing": missing, "eligible": missing == 0 and summary.balance >= 0,
-                       "applied": reward.id in held_here})
+                       "applied": reward.id in held_here, "sale_earns": reward.sale_earns})
     locked = [offer for offer in offers if not offer["eligible"]]
     # One reward or discount code per sale unless the manager allows stacking: no other reward to tap then.
     one_taken = bool(held_here or (sale or {}).get("discount_code")) and not current_terms().allow_stacking

@@ -77,3 +77,12 @@ def test_with_a_reward_on_the_sale_others_are_offered_only_when_rewards_stack(ap
                            headers=HTMX).get_data(as_text=True)
     assert 'data-testid="due">65,00' in fragment
     assert (f'name="reward_id" value="{other["id"]}"' in fragment) is stacking
+
+
+@pytest.mark.parametrize("sale_earns", [True, False])
+def test_a_reward_whose_sale_earns_nothing_says_so_on_its_button(app, api, salon, sale_earns):
+    api.ok("PATCH", f"/rewards/{salon['reward']['id']}", {"sale_earns": sale_earns}, as_="manager")
+    client, token, fragment = attached(app, salon)
+    button = fragment[fragment.index(f'name="reward_id" value="{salon["reward"]["id"]}"'):]
+    button = button[:button.index("</button>")]
+    assert ('data-testid="earns-nothing"' in button) is not sale_earns
