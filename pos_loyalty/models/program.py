@@ -29,6 +29,10 @@ class ProgramVersion(db.Model):
     allow_stacking: Mapped[bool] = mapped_column(default=False)
     # Host POS lines must name an item of the salon's catalogue (else they bring their own kind and category).
     catalogue_only: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # "redeem": a reward costs points; "milestone": lifetime points reaching a reward issue it as a code.
+    reward_mode: Mapped[str] = mapped_column(String(10), default="redeem", server_default="redeem")
+    # A thank-you e-mail to the referrer when a client they brought pays a first sale.
+    referral_thanks_email: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # The rules and rewards as they stood, so a past sale can be explained.
     rules_snapshot: Mapped[list] = mapped_column(JSON, default=list)
     rewards_snapshot: Mapped[list] = mapped_column(JSON, default=list)
@@ -92,7 +96,8 @@ class CatalogueCategory(db.Model):
 
 
 class RewardGrant(db.Model):
-    """A reward a manager gave a client outright (goodwill, contest): redeemed later at no points."""
+    """A reward given to a client outright, redeemed later at no points: by a manager (goodwill, contest,
+    source "manager") or issued as a six-letter code when lifetime points reached it (source "milestone")."""
 
     __tablename__ = "reward_grants"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,5 +109,10 @@ class RewardGrant(db.Model):
     reason: Mapped[str] = mapped_column(String(250))
     granted_by: Mapped[str] = mapped_column(String(80))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(12), default="available")  # available | held | used
+    status: Mapped[str] = mapped_column(String(12), default="available")  # available | held | used | void
     redemption_id: Mapped[int | None] = mapped_column(nullable=True)
+    source: Mapped[str] = mapped_column(String(12), default="manager", server_default="manager")  # manager | milestone
+    code: Mapped[str | None] = mapped_column(String(6), unique=True, index=True, nullable=True)
+    issued_sale_id: Mapped[int | None] = mapped_column(nullable=True, index=True)  # its receipt prints the code
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    voided_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
