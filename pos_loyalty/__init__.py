@@ -26,6 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from pos_loyalty.printing.transports import check_printer_settings
 
     check_printer_settings(app.config)  # a bad printer address stops the start, naming the variable to mend
+    from pos_loyalty.mail.smtp import check_mail_settings
+
+    check_mail_settings(app.config)  # likewise a bad POS_LOYALTY_SMTP_URL
 
     from pos_loyalty import database
     from pos_loyalty.extensions import db, migrate
@@ -55,6 +58,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from pos_loyalty.cli import register_commands
 
     register_commands(app)
+    from pos_loyalty.services.mail_worker import init_mail_worker
+
+    init_mail_worker(app)
     return app
 
 

@@ -17,6 +17,9 @@ ENVIRONMENT_KEYS = {
     "POS_LOYALTY_LOGIN_RATE_STORAGE": "LOGIN_RATE_STORAGE",
     "POS_LOYALTY_PUBLIC_URL": "PUBLIC_URL",
     "POS_LOYALTY_JOIN_RATE": "JOIN_RATE",
+    "POS_LOYALTY_SMTP_URL": "SMTP_URL",
+    "POS_LOYALTY_MAIL_FROM": "MAIL_FROM",
+    "POS_LOYALTY_MAIL_TEMPLATES": "MAIL_TEMPLATES",
 }
 # Switches written in the environment as true/false, yes/no, on/off or 1/0.
 BOOLEAN_KEYS = {"SECURE_COOKIES"}
@@ -60,6 +63,14 @@ def default_config(instance_path: str) -> dict:
         # Where the counts live: memory:// counts per process (one waitress process); with several worker
         # processes, a shared store such as redis://host:6379 (Flask-Limiter's storage URIs).
         "LOGIN_RATE_STORAGE": "memory://",
+        # E-mail (pos_loyalty/mail/): smtp://user:password@host:port[?starttls=1]; None: no mail is written.
+        "SMTP_URL": None,
+        # The sender; None: the salon's name at no-reply@ the PUBLIC_URL's host (else the SMTP server's).
+        "MAIL_FROM": None,
+        # "thread": a worker thread of the server sends the outbox; "manual": only send_due_mails() (tests).
+        "MAIL_WORKER": "thread",
+        # A salon's own mail templates, looked in before the bundled mails/ (see mails/README.md).
+        "MAIL_TEMPLATES": None,
     }
 
 

@@ -1,0 +1,1 @@
+"""E-mail adapters: templates (mails/), the SMTP transport, the signed unsubscribe links."""
