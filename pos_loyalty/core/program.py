@@ -22,6 +22,8 @@ class ProgramTerms:
     welcome_bonus: int = 0
     allow_stacking: bool = False
     catalogue_only: bool = False  # host POS lines must name an item of the salon's catalogue
+    reward_mode: str = "redeem"  # redeem: rewards cost points | milestone: lifetime points issue codes
+    referral_thanks_email: bool = False  # the referrer is thanked by e-mail when a referral pays
 
 
 @dataclass(frozen=True)

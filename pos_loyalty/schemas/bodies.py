@@ -57,6 +57,9 @@ class ProgramSchema(Strict):
     welcome_bonus = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100_000))
     allow_stacking = Bool(required=True)
     catalogue_only = Bool(required=True)  # host POS lines must name a catalogue item
+    # Not required: a form or body without them leaves them as they are (added fields of issue 13).
+    reward_mode = Text(validate=validate.OneOf(["redeem", "milestone"]))  # milestone: lifetime points issue codes
+    referral_thanks_email = Bool()  # thank the referrer by e-mail when the client they brought pays
     version = fields.Integer(dump_only=True)
     changed_at = fields.AwareDateTime(dump_only=True, attribute="created_at")
     changed_by = fields.String(dump_only=True)
@@ -395,6 +398,10 @@ class ObtainedRewardSchema(Schema):
     at = fields.AwareDateTime()
     reason = fields.String()
     granted_by = fields.String()
+    # Milestone codes (PRODUCT §4): their status is issued | used | void; a manager's grant has no code.
+    code = fields.String(allow_none=True)
+    issued_at = fields.AwareDateTime(allow_none=True)
+    source = fields.String()  # manager | milestone (grants)
 
 
 PAYMENT_METHODS = ["card", "cash", "cheque", "voucher", "gift_card", "transfer", "other"]

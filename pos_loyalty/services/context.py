@@ -64,6 +64,7 @@ def terms_of(version: ProgramVersion) -> ProgramTerms:
         discounted_sales_earn=version.discounted_sales_earn, subscribers_earn=version.subscribers_earn,
         referrer_bonus=version.referrer_bonus, welcome_bonus=version.welcome_bonus,
         allow_stacking=version.allow_stacking, catalogue_only=version.catalogue_only,
+        reward_mode=version.reward_mode or "redeem", referral_thanks_email=bool(version.referral_thanks_email),
     )
 
 

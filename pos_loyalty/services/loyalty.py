@@ -11,7 +11,7 @@ from pos_loyalty.core.lots import expiry_date
 from pos_loyalty.core.summary import LoyaltySummary, RewardOffer, summarise
 from pos_loyalty.extensions import db
 from pos_loyalty.models import LedgerEntry
-from pos_loyalty.services import ledger
+from pos_loyalty.services import ledger, milestones
 from pos_loyalty.services import audit
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.clients import get_client
@@ -85,9 +85,12 @@ def adjust_points(actor: Actor, client_id: int, points: int, reason: str) -> Led
         ledger.sweep_expired(account, clock.today, clock.zone, clock.salon.locale)
         source = {"rule_version": terms.version, "salon_id": actor.salon_id, "staff": actor.name}
         if points > 0:
+            before = milestones.lifetimes_before([client_id])
             entry = ledger.credit(account, points=points, kind="adjust", description=reason, at=clock.now,
                                   earned_on=clock.today, expires_on=expiry_date(clock.today, terms.validity_months),
                                   **source)
+            milestones.issue_after_credits(before, {client_id: points}, {client_id: account}, clock, sale_id=None,
+                                           staff=actor.name, salon_id=actor.salon_id)
             db.session.flush()  # the answer shows the entry's id
             _audit_adjustment(actor, client_id, account.balance - points, entry)
             return entry
@@ -116,7 +119,10 @@ def rewards_obtained(client_id: int) -> list[dict]:
     for grant in db.session.scalars(select(RewardGrant).where(RewardGrant.client_id == client_id)):
         rows.append({"grant_id": grant.id, "reward_id": grant.reward_id, "name": grant.name, "points_cost": 0,
                      "status": grant.status, "sale_id": None, "at": grant.granted_at, "reason": grant.reason,
-                     "granted_by": grant.granted_by})
+                     "granted_by": grant.granted_by, "source": grant.source, "code": grant.code,
+                     "issued_at": grant.granted_at})
+        if grant.source == milestones.SOURCE:  # a code reads issued | used | void (PRODUCT §4)
+            rows[-1]["status"] = milestones.CODE_STATUS.get(grant.status, grant.status)
     redeemed = db.session.execute(
         select(Redemption, Sale.paid_at).join(Sale, Sale.id == Redemption.sale_id)
         .where(Sale.client_id == client_id, Redemption.status.in_(("deducted", "returned")),

@@ -42,6 +42,9 @@ from pos_loyalty.models import Client, LedgerEntry, PointsAccount, PointsLot, Re
 from pos_loyalty.services import audit
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.context import salon_time
+# The credits and their reversals (see the module's docstring): one definition, shared with milestone mode.
+from pos_loyalty.services.lifetime import NOT_DISTRIBUTED_KINDS
+from pos_loyalty.services.lifetime import distributed_points as _distributed_points
 from pos_loyalty.services.transaction import transaction
 
 TOP = 3
@@ -50,14 +53,6 @@ MONTHS = 12
 EXPIRY_WINDOW_DAYS = 30
 CSV_BATCH = 500
 
-# The credits and their reversals (see the module's docstring): every entry but these.
-NOT_DISTRIBUTED_KINDS = ("redeem", "expire")
-
-
-def _distributed_points():
-    """The SQL expression of one ledger entry's part of the lifetime points."""
-    returned = and_(LedgerEntry.kind == "refund", LedgerEntry.points > 0)  # a redemption's points coming back
-    return case((or_(LedgerEntry.kind.in_(NOT_DISTRIBUTED_KINDS), returned), 0), else_=LedgerEntry.points)
 
 
 # --- per client, as subqueries grouped by client (each restricted to a range of ids when given) -----------

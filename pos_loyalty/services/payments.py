@@ -14,7 +14,7 @@ from pos_loyalty.extensions import db
 from pos_loyalty.hookspecs import SaleEvent
 from pos_loyalty.models import Client, Payment, RewardGrant, Sale, Till
 from pos_loyalty.runtime import runtime
-from pos_loyalty.services import ledger
+from pos_loyalty.services import ledger, milestones
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.context import SalonTime, current_terms, salon_time
 from pos_loyalty.services.sale_view import quote_open_sale, sale_money
@@ -124,6 +124,9 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor, accounts: dict, quote: Qu
     sale.points_earned = quote.client_points
     sale.points_redeemed = sum(r.points_cost for r in held)
     _keep_the_balance_after(sale, account, clock)
+    from pos_loyalty.services.mail_notices import sale_paid_notices  # outbox rows only: never a delay
+
+    sale_paid_notices(sale, client, account, clock, terms)
     _announce(sale)
 
 
@@ -133,14 +136,20 @@ def credit_earnings(earnings, client: Client, account, referrer_account, clock: 
     (named after the client it brought). At payment, and for a referral recorded by hand with its bonuses
     given at once (services/referrals.py): one way of crediting them."""
     expires_on = expiry_date(clock.today, validity_months)
+    # Milestone mode: what the lifetime points crossed is issued as codes (nothing is read in redeem mode).
+    watched = {account.client_id: account, **({referrer_account.client_id: referrer_account} if referrer_account else {})}
+    before, credited = milestones.lifetimes_before(watched), {}
     for earning in earnings:
         target = referrer_account if earning.beneficiary == REFERRER else account
+        credited[target.client_id] = credited.get(target.client_id, 0) + earning.points
         description = earning.description
         if earning.beneficiary == REFERRER:
             description = say(clock.salon.locale, N_("%(description)s: %(client)s"), description=earning.description,
                               client=f"{client.first_name} {client.last_name[:1]}.")
         ledger.credit(target, points=earning.points, kind=earning.kind, description=description, at=clock.now,
                       earned_on=clock.today, expires_on=expires_on, **source)
+    milestones.issue_after_credits(before, credited, watched, clock, sale_id=source.get("sale_id"),
+                                   staff=source["staff"], salon_id=source["salon_id"])
 
 
 def _keep_the_balance_after(sale: Sale, account, clock: SalonTime) -> None:

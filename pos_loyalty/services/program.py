@@ -17,7 +17,7 @@ from pos_loyalty.services.transaction import transaction, use_case_cache
 
 PROGRAM_FIELDS = ("enabled", "currency", "points_per_unit", "rounding", "validity_months", "products_earn",
                   "discounted_sales_earn", "subscribers_earn", "referrer_bonus", "welcome_bonus", "allow_stacking",
-                  "catalogue_only")
+                  "catalogue_only", "reward_mode", "referral_thanks_email")
 
 
 def rule_as_dict(rule: EarningRuleRow) -> dict:
@@ -195,7 +195,8 @@ def ensure_program(at: datetime) -> ProgramVersion:
         return existing
     version = ProgramVersion(enabled=True, currency="EUR", points_per_unit=1, rounding="floor", validity_months=12,
                              products_earn=True, discounted_sales_earn=False, subscribers_earn=False,
-                             referrer_bonus=0, welcome_bonus=0, allow_stacking=False, catalogue_only=False, rules_snapshot=[],
+                             referrer_bonus=0, welcome_bonus=0, allow_stacking=False, catalogue_only=False, reward_mode="redeem",
+                             referral_thanks_email=False, rules_snapshot=[],
                              rewards_snapshot=[], change="program created", changed_by="setup", created_at=at)
     db.session.add(version)
     db.session.flush()

@@ -43,6 +43,8 @@ def field_label(name: str) -> str:
         "welcome_bonus": lambda: _("Welcome bonus"),
         "allow_stacking": lambda: _("A reward and a discount code together"),
         "catalogue_only": lambda: _("Sale lines must name a catalogue item"),
+        "reward_mode": lambda: _("Reward mode"),
+        "referral_thanks_email": lambda: _("Thank the referrer by e-mail"),
     }
     return labels[name]() if name in labels else name
 
@@ -54,6 +56,9 @@ def value_words(name: str, value) -> str:
         return {"floor": _("down"), "half_up": _("to the nearest"), "ceiling": _("up")}.get(value, str(value))
     if name == "points_per_unit" and value is not None:
         return ratio(value)
+    if name == "reward_mode":
+        return {"redeem": _("rewards cost points"),
+                "milestone": _("rewards unlocked as codes (points never spent)")}.get(value, str(value))
     if isinstance(value, bool):
         return _yes_no(value)
     if name in ("referrer_bonus", "welcome_bonus"):
