@@ -11,11 +11,12 @@ from pos_loyalty.core.errors import DomainError
 
 def _create_app(*args, **kwargs):
     from pos_loyalty import create_app
+    from pos_loyalty.mail.smtp import MailConfigError
     from pos_loyalty.printing.transports import PrinterConfigError
 
     try:
         return create_app()
-    except PrinterConfigError as error:  # a setting to mend: its message, not a traceback
+    except (PrinterConfigError, MailConfigError) as error:  # a setting to mend: its message, not a traceback
         raise click.ClickException(str(error)) from None
 
 
@@ -291,6 +292,17 @@ def expire_command() -> None:
     click.echo(f"{sweep_all()} points expired.")
 
 
+@click.command("notify")
+@click.option("--on", "on", default=None, type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The day to notify for (default: today in the salon's time zone).")
+@with_appcontext
+def notify_command(on) -> None:
+    """Write the e-mails due by date (points expiring within 30 days, once per lot), send what is due."""
+    from pos_loyalty.services.mail_notify import describe, notify
+
+    click.echo(describe(notify(on.date() if on else None)))
+
+
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
@@ -383,7 +395,7 @@ def restore_command(source: str, yes: bool) -> None:
 
 
 def register_commands(app) -> None:
-    for command in (serve_command, token_group, staff_group, salon_group, expire_command, demo_command,
+    for command in (serve_command, token_group, staff_group, salon_group, expire_command, notify_command, demo_command,
                     backup_command, restore_command, recalculate_command, reset_points_command,
                     import_sales_command):
         app.cli.add_command(command)

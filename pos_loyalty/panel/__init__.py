@@ -47,6 +47,8 @@ def init_panel(app: Flask) -> None:
     login_manager.user_loader(auth.load_user)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path.rstrip("/") + "/translations"))
+    from pos_loyalty.panel import mail_pages  # noqa: F401 - the mails' unsubscribe pages, on client_pages.bp
+
     for module in (auth, checkout, display, manage, devices, client_pages):
         app.register_blueprint(module.bp)
     register_template_helpers(app)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from pos_loyalty.extensions import db
-from pos_loyalty.models import Client, RewardGrant
+from pos_loyalty.models import Client, LedgerEntry, RewardGrant
 from pos_loyalty.services.context import SalonTime
-from pos_loyalty.services.mail_outbox import enqueue
+from pos_loyalty.services.mail_outbox import enqueue, mail_enabled, may_write_to
+from pos_loyalty.services.program import list_rewards
 
 
 def reward_unlocked(client: Client, grant: RewardGrant, clock: SalonTime) -> bool:
@@ -40,3 +43,23 @@ def referral_thanks(referrer: Client, referred: Client, bonus: int, clock: Salon
     """Thank the referrer once the client they brought has paid a first sale."""
     return enqueue("referral_thanks", referrer, clock.salon, f"referral_thanks:client:{referred.id}",
                    {"referred_first_name": referred.first_name, "bonus": bonus})
+
+
+def sale_paid_notices(sale, client: Client, account, clock: SalonTime, terms) -> None:
+    """The mails a paid sale occasions, written in its transaction (services/payments.py settle):
+    in redeem mode, the best reward its credit brought within reach; the referrer's thank-you when this is
+    the referred client's first paid sale and the programme says so. Nothing at all without a mail server."""
+    if not mail_enabled():
+        return
+    if terms.reward_mode == "redeem" and sale.points_earned > 0 and may_write_to(client):
+        after = account.balance
+        before = after - sale.points_earned
+        crossed = [reward for reward in list_rewards(active_only=True) if before < reward.points_cost <= after]
+        if crossed:
+            reward_within_reach(client, crossed[-1], after, sale.id, clock)  # the dearest: the best news
+    if terms.referral_thanks_email and client.referrer_id and client.first_paid_sale_id == sale.id:
+        referrer = db.session.get(Client, client.referrer_id)
+        if may_write_to(referrer):
+            bonus = sum(entry.points for entry in db.session.scalars(select(LedgerEntry).where(
+                LedgerEntry.sale_id == sale.id, LedgerEntry.account_id != account.id, LedgerEntry.points > 0)))
+            referral_thanks(referrer, client, bonus, clock)

@@ -10,6 +10,7 @@ server refuses the mail for good, it is 'failed' with the reason, and a manager 
 from __future__ import annotations
 
 import logging
+import smtplib
 import threading
 from datetime import timedelta
 from email.message import EmailMessage
@@ -109,6 +110,11 @@ def _describe(failure: Exception) -> str:
     text = str(failure) or failure.__class__.__name__
     if isinstance(failure, ConnectionRefusedError):
         return f"The mail server refused the connection ({text})."
+    if isinstance(failure, smtplib.SMTPNotSupportedError) and "AUTH" in text.upper():
+        return ("The mail server offers no login on this connection: add ?starttls=1 to POS_LOYALTY_SMTP_URL "
+                f"(or use smtps://). ({text})")
+    if isinstance(failure, smtplib.SMTPAuthenticationError):
+        return f"The mail server refused the user name or password of POS_LOYALTY_SMTP_URL ({text})."
     if isinstance(failure, TimeoutError):
         return "The mail server did not answer in time."
     return f"{failure.__class__.__name__}: {text}"

@@ -105,10 +105,13 @@ def settle(sale: Sale, clock: SalonTime, actor: Actor, accounts: dict, quote: Qu
                        details={"balance": account.balance})
     for redemption in held:
         if redemption.grant_id:
+            grant = db.session.get(RewardGrant, redemption.grant_id)
+            words = (say(clock.salon.locale, N_("Reward: %(name)s (code %(code)s)"), name=redemption.name,
+                         code=grant.code) if grant.code else
+                     say(clock.salon.locale, N_("Reward: %(name)s (granted)"), name=redemption.name))
             entry = ledger.record_event(account, at=clock.now, kind="redeem", reward_id=redemption.reward_id,
-                                        description=say(clock.salon.locale, N_("Reward: %(name)s (granted)"),
-                                                        name=redemption.name), **source)
-            db.session.get(RewardGrant, redemption.grant_id).status = "used"
+                                        description=words, **source)
+            grant.status = "used"
         else:
             entry = ledger.debit(account, points=redemption.points_cost, kind="redeem",
                                  description=say(clock.salon.locale, N_("Reward: %(name)s"), name=redemption.name),
