@@ -55,7 +55,9 @@ def register_api(app: Flask) -> Api:
                                                            "maximum": DATABASE_INT_MAX})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
-    for module in (program, history, rewards, clients, sales, printing, reports, tills):
+    from . import mail  # the e-mail outbox
+
+    for module in (program, history, rewards, clients, sales, printing, reports, tills, mail):
         api.register_blueprint(module.bp)
     document_rule_kinds(api, app.extensions["pos_loyalty"].earning_rules.rule_kinds())
     register_input_guard(app)

@@ -24,6 +24,8 @@ class PrivacyExportSchema(Schema):
     referrals_made = fields.List(fields.Integer(), metadata={"description": "the ids of the clients this one "
                                                                             "referred (their names are theirs)"})
     audit = fields.List(fields.Dict(), metadata={"description": "the audit trail's entries about the client"})
+    mails = fields.List(fields.Dict(), metadata={"description": "the e-mails written to the client (outbox): kind, "
+                                                                "address, subject, status, when, text"})
 
 
 class ErasureSchema(Schema):

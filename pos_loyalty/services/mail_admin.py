@@ -102,3 +102,29 @@ def unsubscribe(token: str) -> Client:
             audit.record(Actor("the client (mail link)", "till", home_salon(client).id, channel="mail"),
                          "client.unsubscribe", f"client {client.id}", {"email_opt_in": True}, {"email_opt_in": False})
         return client
+
+
+def mails_of_client(client_id: int, at) -> list[dict]:
+    """A client's mails for their data export (GET /clients/{id}/export): what was written to them, when."""
+    return [{"id": mail.id, "kind": mail.kind, "to": mail.to_address, "subject": mail.subject,
+             "status": mail.status, "created_at": at(mail.created_at), "sent_at": at(mail.sent_at),
+             "text": mail.text_body}
+            for mail in db.session.scalars(select(OutboxMail).where(OutboxMail.client_id == client_id)
+                                           .order_by(OutboxMail.id))]
+
+
+def erase_mails_of(client_id: int) -> int:
+    """The erasure (services/privacy.py): the client's mails lose their address, subject and bodies, and a
+    referrer's thank-you naming this client loses its bodies; what was not sent never will be."""
+    scrubbed = 0
+    about = select(OutboxMail).where((OutboxMail.client_id == client_id)
+                                     | (OutboxMail.dedupe_key == f"referral_thanks:client:{client_id}"))
+    for mail in db.session.scalars(about):
+        if mail.client_id == client_id:
+            mail.to_address = ""
+        mail.subject, mail.text_body, mail.html_body = "", "", ""
+        if mail.status in ("waiting", "sending"):
+            mail.status, mail.next_attempt_at = "failed", None
+            mail.last_error = "Not sent: the client was erased."
+        scrubbed += 1
+    return scrubbed

@@ -58,6 +58,8 @@ def export_client(actor: Actor, client_id: int) -> dict:
     from pos_loyalty.services.clients import get_client
     from pos_loyalty.services.loyalty import loyalty_of
 
+    from pos_loyalty.services.mail_admin import mails_of_client
+
     with transaction():
         client = get_client(client_id)
         clock = salon_time(actor.salon_id)
@@ -117,6 +119,7 @@ def export_client(actor: Actor, client_id: int) -> dict:
             # The clients this one brought: their ids only; their names are theirs.
             "referrals_made": list(db.session.scalars(
                 select(Client.id).where(Client.referrer_id == client.id).order_by(Client.id))),
+            "mails": mails_of_client(client.id, at),
             "audit": [{"id": entry.id, "at": at(entry.at), "staff": entry.staff, "channel": entry.channel,
                        "action": entry.action, "object": entry.object, "before": entry.before, "after": entry.after}
                       for entry in _audit_about(client.id)],
@@ -169,6 +172,8 @@ class Erasure:
 
 def erase_client(actor: Actor, client_id: int) -> Erasure:
     """Erase the person in one transaction (see the module's docstring); refused while a sale is open."""
+    from pos_loyalty.services.mail_admin import erase_mails_of
+
     if not actor.is_manager:
         raise Forbidden("Only a manager can erase a client.")
     with transaction():
@@ -188,6 +193,7 @@ def erase_client(actor: Actor, client_id: int) -> Erasure:
             "rewards_granted": _scrub_grants(client_id, needles),
             "stored_answers": _scrub_json_rows(IdempotencyRecord, ("body",), needles, client_id),
             "background_jobs": _scrub_json_rows(BackgroundJob, ("parameters", "result"), needles, client_id),
+            "mails": erase_mails_of(client_id),
         }
         for screen in db.session.scalars(select(TillScreen).where(TillScreen.client_id == client_id)):
             screen.client_id = None

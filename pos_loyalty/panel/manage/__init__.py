@@ -27,6 +27,7 @@ MENU = [
     ("manage.tills", N_("Tills")),
     ("manage.versions", N_("Versions")),
     ("manage.audit", N_("Audit trail")),
+    ("manage.outbox", N_("E-mails")),
 ]
 
 from pos_loyalty.panel.manage import (  # noqa: E402,F401 - registers the routes
@@ -35,3 +36,4 @@ from pos_loyalty.panel.manage import (  # noqa: E402,F401 - registers the routes
 )
 from pos_loyalty.panel.manage import loyalty  # noqa: E402,F401 - the loyalty ranking's pages
 from pos_loyalty.panel.manage import history_tools  # noqa: E402,F401 - import, recalculation and reset of history
+from pos_loyalty.panel.manage import outbox  # noqa: E402,F401 - the e-mail outbox
