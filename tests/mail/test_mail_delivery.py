@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from salon_setup import add_item, add_reward, add_rule, give_points, new_client, sell, set_program
+from salon_setup import add_item, add_reward, give_points, new_client, sell, set_program
 from mail.smtp_server import SmtpServer, parts
 
 from pos_loyalty.extensions import db

@@ -48,10 +48,11 @@ def outbox_retry(mail_id):
     except DomainError as error:
         if error.status == 404:
             raise
+        reason = error.message
         flash({"mail_not_failed": lambda: _("Only a failed e-mail can be sent again."),
                "mail_erased": lambda: _("This e-mail has no address any more: its client was erased."),
                "mail_disabled": lambda: _("No mail server is configured (POS_LOYALTY_SMTP_URL)."),
-               }.get(error.code, lambda: error.message)(), "error")
+               }.get(error.code, lambda: reason)(), "error")
     else:
         flash(_("The mail waits to be sent again."), "ok")
     return redirect(url_for("manage.outbox", status=request.form.get("status") or None,
