@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import socket
 import ssl
+import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -19,11 +20,20 @@ class Inbox:
     def __init__(self):
         self.messages: list[EmailMessage] = []
         self.envelopes = []
+        self.arrived = threading.Condition()
 
     async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        with self.arrived:
+            self.envelopes.append(envelope)
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            self.arrived.notify_all()
         return "250 OK"
+
+    def wait_for(self, count: int, timeout: float = 15.0) -> list[EmailMessage]:
+        """The messages once `count` have arrived (a worker thread sends them): waits on the arrival, not a time."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.messages) >= count, timeout)
+            return list(self.messages)
 
 
 class SmtpServer:
@@ -67,6 +77,9 @@ class SmtpServer:
     @property
     def messages(self) -> list[EmailMessage]:
         return self.inbox.messages
+
+    def wait_for(self, count: int, timeout: float = 15.0) -> list[EmailMessage]:
+        return self.inbox.wait_for(count, timeout)
 
 
 def parts(message: EmailMessage) -> tuple[str, str]:
