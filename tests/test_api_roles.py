@@ -22,6 +22,8 @@ CALLS = {
                                    None, 200),
     ("GET", "/program/versions"): (MANAGER, "/program/versions", None, None, 200),
     ("GET", "/audit"): (MANAGER, "/audit", None, None, 200),
+    ("GET", "/mail/outbox"): (MANAGER, "/mail/outbox", None, {"status": "failed"}, 200),
+    ("POST", "/mail/outbox/{mail_id}/retry"): (MANAGER, "/mail/outbox/999999/retry", None, None, 404),  # no such mail
     ("GET", "/rules"): (MANAGER, "/rules", None, None, 200),
     ("POST", "/rules"): (MANAGER, "/rules", {"kind": "category", "category": "colour", "points": 5}, None, 201),
     ("GET", "/rules/{rule_id}"): (MANAGER, "/rules/{rule}", None, None, 200),
