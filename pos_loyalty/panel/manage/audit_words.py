@@ -52,6 +52,8 @@ def action_words(action: str) -> str:
         "sale.import": lambda: _("Sales imported"),
         "points.recalculate": lambda: _("Points recalculated"),
         "points.reset": lambda: _("Automatic points reset"),
+        "mail.retry": lambda: _("E-mail sent again"),
+        "client.unsubscribe": lambda: _("Client stopped the e-mails (link of a mail)"),
     }
     return words[action]() if action in words else action
 
@@ -64,12 +66,14 @@ def action_group_words(prefix: str) -> str:
         "device": lambda: _("Till devices"), "display": lambda: _("Client displays"), "staff": lambda: _("Staff"),
         "token": lambda: _("API tokens"), "grant": lambda: _("Rewards granted"), "points": lambda: _("Points"),
         "referral": lambda: _("Referrals"), "client": lambda: _("Clients"), "sale": lambda: _("Sales"),
+        "mail": lambda: _("E-mails"),
     }
     return words[prefix]() if prefix in words else prefix
 
 
 def channel_words(channel: str) -> str:
-    words = {"panel": lambda: _("back office"), "api": lambda: _("API"), "cli": lambda: _("command line")}
+    words = {"panel": lambda: _("back office"), "api": lambda: _("API"), "cli": lambda: _("command line"),
+             "mail": lambda: _("link of an e-mail")}
     return words[channel]() if channel in words else channel
 
 
