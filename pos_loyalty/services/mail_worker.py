@@ -79,7 +79,11 @@ def _send_claimed(mail_id: int, url: str) -> None:
         if client is not None and not may_write_to(client):
             _finish(mail, FAILED, NO_CONSENT)
             return
-        message = build_message(mail, db.session.get(Salon, mail.salon_id) if mail.salon_id else None)
+        try:
+            message = build_message(mail, db.session.get(Salon, mail.salon_id) if mail.salon_id else None)
+        except (ValueError, TypeError) as failure:  # an address or subject no mail can carry: never sendable
+            _finish(mail, FAILED, f"This mail cannot be written: {failure}")
+            return
     try:
         send_message(url, message, timeout=current_app.config.get("MAIL_TIMEOUT", DEFAULT_TIMEOUT))
     except MailRefused as refused:

@@ -90,3 +90,16 @@ def test_a_mail_left_sending_by_a_dead_process_goes_out_after_its_lease(app, api
     assert len(smtp.messages) == 1
     with app.app_context():
         assert db.session.get(OutboxMail, mail_id).status == "sent"
+
+
+def test_an_address_no_mail_can_carry_fails_with_its_reason(app, api, smtp):
+    within_reach(api)
+    with app.app_context():
+        mail = db.session.query(OutboxMail).one()
+        mail.to_address = "marie@example.com\nBcc: everyone@example.com"  # as if stored by an old import
+        db.session.commit()
+    assert send(app) == 1
+    with app.app_context():
+        mail = db.session.query(OutboxMail).one()
+        assert mail.status == "failed" and mail.last_error.startswith("This mail cannot be written")
+    assert smtp.messages == []
