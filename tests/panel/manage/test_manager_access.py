@@ -49,8 +49,15 @@ def world(app, api, staff) -> dict:
         job = BackgroundJob(salon_id=isabelle.salon_id, kind="recalculate", status="done", parameters={"period": "3m"},
                             result={"sales": 1}, created_by="Isabelle", created_at=runtime().now())
         db.session.add(job)
+        from pos_loyalty.models import OutboxMail
+
+        mail = OutboxMail(salon_id=isabelle.salon_id, client_id=client["id"], kind="points_expiring",
+                          dedupe_key="walk", to_address="lea@example.com", subject="s", text_body="t", html_body="h",
+                          status="failed", attempts=6, last_error="walk", created_at=runtime().now())
+        db.session.add(mail)
         db.session.commit()
-        ids = {"staff_id": zoe.id, "token_id": token.id, "device_id": device.id, "job_id": job.id}
+        ids = {"staff_id": zoe.id, "token_id": token.id, "device_id": device.id, "job_id": job.id,
+               "mail_id": mail.id}
     return {"item_id": item["id"], "rule_id": rule["id"], "reward_id": reward["id"], "client_id": client["id"],
             "sale_id": paid["sale"]["id"], "kind": "service", "category_code": "cut", "till_code": "till-1", **ids}
 
