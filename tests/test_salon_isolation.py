@@ -40,6 +40,7 @@ class Chain:
     paris_item_id: int = 0
     paris_device_id: int = 0
     paris_background_job_id: int = 0  # a recalculation of /manage/history
+    paris_mail_id: int = 0  # a failed e-mail of /manage/outbox
     lyon_sale_id: int = 0
     lyon_redemption_id: int = 0
 
@@ -107,8 +108,15 @@ def chain(app, api, client) -> Chain:
         job = BackgroundJob(salon_id=paris_id, kind="recalculate", status="done", parameters={"period": "3m"},
                             result={"sales": 0}, created_by="Paris", created_at=runtime().now())
         db.session.add(job)
+        from pos_loyalty.models import OutboxMail
+
+        mail = OutboxMail(salon_id=paris_id, client_id=chain.client_id, kind="points_expiring", dedupe_key="paris",
+                          to_address="client@example.com", subject="s", text_body="t", html_body="h",
+                          status="failed", attempts=6, last_error="down", created_at=runtime().now())
+        db.session.add(mail)
         db.session.commit()
         chain.paris_background_job_id = job.id
+        chain.paris_mail_id = mail.id
     return chain
 
 
@@ -266,6 +274,7 @@ SALON_OBJECTS = {
                                        987654326),
     ("tokens", "token_id"): SalonObject(lambda c: c.paris_token_ids, None, 987654327),
     ("jobs", "job_id"): SalonObject(lambda c: [c.paris_background_job_id], None, 987654328),
+    ("outbox", "mail_id"): SalonObject(lambda c: [c.paris_mail_id], None, 987654329),
 }
 CHAIN_OBJECTS = {  # the whole chain's: any salon reaches them
     ("clients", "client_id"): lambda c: c.client_id,
@@ -276,9 +285,10 @@ CHAIN_OBJECTS = {  # the whole chain's: any salon reaches them
 # A category code is read in the acting salon's own catalogue (the same code elsewhere is another salon's
 # category, which it cannot reach); a rule kind is a kind, not an object.
 # A client card's token names a client of the chain only to whoever holds it (a 404 when unknown or revoked),
-# and /r/<code> only leads to the sign-up page with the chain's referral code.
+# and /r/<code> only leads to the sign-up page with the chain's referral code. A mail's signed unsubscribe
+# token names its client only to whoever holds the mail.
 NOT_OBJECTS = {("static", "filename"), ("pair", "secret"), ("categories", "code"), ("new", "kind"),
-               ("card", "token"), ("r", "code")}
+               ("card", "token"), ("r", "code"), ("unsubscribe", "token")}
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 URL_MAP_PARAMETER = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")

@@ -34,6 +34,7 @@ BASELINES = {
                                    "multiplier": {"kind": "multiplier", "factor": "2"}},
     "PATCH /rules/{rule_id}": lambda n, ids: {"active": True},
     "GET /audit": lambda n, ids: {},
+    "GET /mail/outbox": lambda n, ids: {},
     "POST /rewards": lambda n, ids: {"name": f"R{n}", "kind": "amount_off", "value": "5.00", "points_cost": 10},
     "PATCH /rewards/{reward_id}": lambda n, ids: {"active": True},
     "GET /catalogue": lambda n, ids: {},
