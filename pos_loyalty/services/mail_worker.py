@@ -13,6 +13,7 @@ import logging
 import smtplib
 import threading
 from datetime import timedelta
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from urllib.parse import urlsplit
@@ -33,6 +34,7 @@ WAITING, SENDING, SENT, FAILED = "waiting", "sending", "sent", "failed"
 MAX_ATTEMPTS = 6
 FIRST_DELAY = timedelta(minutes=1)
 LEASE = timedelta(minutes=10)  # a 'sending' row older than this belongs to a process that died
+SMTP_POLICY = policy.SMTP.clone(max_line_length=998)
 NO_CONSENT = "Not sent: the client no longer accepts e-mails (unsubscribed or erased)."
 
 
@@ -138,7 +140,9 @@ def sender_address(salon: Salon | None) -> str:
 
 
 def build_message(mail: OutboxMail, salon: Salon | None) -> EmailMessage:
-    message = EmailMessage()
+    # Lines up to RFC 5322's 998 characters: a long unsubscribe link stays one plain <https://...> header,
+    # which mail programs read, instead of being folded into encoded words, which they do not.
+    message = EmailMessage(policy=SMTP_POLICY)
     sender = sender_address(salon)
     message["From"] = sender
     message["To"] = mail.to_address
@@ -151,8 +155,8 @@ def build_message(mail: OutboxMail, salon: Salon | None) -> EmailMessage:
         message["List-Unsubscribe"] = f"<{link}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(mail.text_body)
-    message.add_alternative(mail.html_body, subtype="html")
+    message.set_content(mail.text_body, cte="quoted-printable")  # 7-bit: any server carries it
+    message.add_alternative(mail.html_body, subtype="html", cte="quoted-printable")
     return message
 
 

@@ -88,6 +88,8 @@ def test_reward_unlocked_arrives_with_its_code_parts_and_unsubscribe_link(app, a
     header = message["List-Unsubscribe"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = re.fullmatch(r"<(https://salon\.example/mail/unsubscribe/[^>]+)>", header).group(1)
+    raw = smtp.inbox.envelopes[0].content.decode("ascii")
+    assert f"\r\nList-Unsubscribe: <{link}>\r\n" in raw  # plain, as mail programs read it: no encoded words
     assert link in text and link in html
     [row] = outbox(app)
     assert (row.status, row.attempts, row.kind, row.dedupe_key) == ("sent", 1, "reward_unlocked",
