@@ -89,9 +89,10 @@ def client_panel(client_id: int | None, sale: dict | None, actor=None):
     locked = [offer for offer in offers if not offer["eligible"]]
     # One reward or discount code per sale unless the manager allows stacking: no other reward to tap then.
     one_taken = bool(held_here or (sale or {}).get("discount_code")) and not current_terms().allow_stacking
-    return {"client": client, "summary": summary, "enabled": state.enabled, "offers": offers, "one_taken": one_taken,
-            "next_offer": min(locked, key=lambda offer: offer["missing"]) if locked else None,
-            "grants": grants.client_grants(client_id, "available")}
+    panel = {"client": client, "summary": summary, "enabled": state.enabled, "offers": offers, "one_taken": one_taken,
+             "next_offer": min(locked, key=lambda offer: offer["missing"]) if locked else None,
+             "grants": grants.client_grants(client_id, "available")}
+    return till_codes.milestone_panel(panel, sale) if till_codes.milestone_mode() else panel
 
 
 MAX_ID = 2**31 - 1  # the ids of every table fit a 32-bit integer column
@@ -419,3 +420,6 @@ def loyalty_box(client_id):
     entries, following = loyalty.ledger_page(actor, client_id, request.args.get("cursor"), 25)
     return render_template("loyalty_box.html", client=client, summary=state.summary, enabled=state.enabled,
                            entries=entries, following=following, obtained=loyalty.rewards_obtained(client_id))
+
+
+from pos_loyalty.panel import till_codes  # noqa: E402 - milestone codes at the till (its routes on bp)

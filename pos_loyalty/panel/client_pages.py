@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from pos_loyalty.core.errors import DomainError
 from pos_loyalty.panel.forms import FormErrors, load_form
+from pos_loyalty.panel.milestone_card import milestone_card
 from pos_loyalty.runtime import runtime
 from pos_loyalty.schemas.join import JOIN_FIELDS, JoinSchema
 from pos_loyalty.services.cards import card_of
@@ -68,7 +69,8 @@ def card(token: str):
     terms = current_terms()
     return render_template("client/card.html", card=found, client=client, salon=found.salon,
                            summary=found.loyalty.summary, enabled=found.loyalty.enabled, visits=found.visits,
-                           referral_link=link, referral_qr=qr_svg(link) if link else "", terms=terms)
+                           referral_link=link, referral_qr=qr_svg(link) if link else "", terms=terms,
+                           milestone=milestone_card(client.id))
 
 
 @bp.route("/r/<code>")

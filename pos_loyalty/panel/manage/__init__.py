@@ -36,4 +36,5 @@ from pos_loyalty.panel.manage import (  # noqa: E402,F401 - registers the routes
 )
 from pos_loyalty.panel.manage import loyalty  # noqa: E402,F401 - the loyalty ranking's pages
 from pos_loyalty.panel.manage import history_tools  # noqa: E402,F401 - import, recalculation and reset of history
+from pos_loyalty.panel.manage import client_codes  # noqa: E402,F401 - the client's milestone codes
 from pos_loyalty.panel.manage import outbox  # noqa: E402,F401 - the e-mail outbox

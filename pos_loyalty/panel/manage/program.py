@@ -16,7 +16,7 @@ from pos_loyalty.services.versions import version_settings
 # The fields of the page, in its order; `currency` is the salon's, set up with it, not a manager's choice.
 PAGE_FIELDS = ["enabled", "points_per_unit", "rounding", "validity_months", "products_earn",
                "discounted_sales_earn", "subscribers_earn", "referrer_bonus", "welcome_bonus",
-               "allow_stacking", "catalogue_only"]
+               "allow_stacking", "catalogue_only", "reward_mode", "referral_thanks_email"]
 
 
 def page_context() -> dict:

@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from pos_loyalty.core.rewards import normalise_reward_value
 from pos_loyalty.panel.context import money, salon_currency, salon_locale
 from pos_loyalty.panel.forms import load_form
-from pos_loyalty.panel.manage import bp
+from pos_loyalty.panel.manage import bp, reward_prompt
 from pos_loyalty.panel.manage.change_words import describe
 from pos_loyalty.panel.manage.page import acting_manager, manager_page, saving
 from pos_loyalty.panel.manage.sentences import reward_sentence, reward_terms
@@ -113,8 +113,14 @@ def rewards():
 @saving("manage/rewards.html", field_by_code=FIELD_BY_CODE,
         **{name: (lambda name=name: once(list_context)[name]) for name in LIST_CONTEXT})
 def rewards_create():
-    reward = program_service.create_reward(acting_manager(), reward_fields())
+    fields, choice = reward_fields(), reward_prompt.posted_choice()
+    past = reward_prompt.clients_to_ask_about(None, fields["points_cost"], fields["active"])
+    if past and choice is None:
+        return reward_prompt.ask_first("manage/rewards.html", past, fields["points_cost"], **list_context())
+    reward = program_service.create_reward(acting_manager(), fields)
     saved(describe(f"reward {reward.id}", None, program_service.reward_as_dict(reward)))
+    if past and choice == "now":
+        reward_prompt.give_now(acting_manager(), reward.id)
     return redirect(url_for("manage.rewards"))
 
 
@@ -132,11 +138,20 @@ def rewards_update(reward_id: int):
     reward = program_service.get_reward(reward_id)
     before = program_service.reward_as_dict(reward)
     changes = {name: value for name, value in reward_fields().items() if before.get(name) != value}
+    choice = reward_prompt.posted_choice()
     if not changes:
         flash(_("Nothing changed."), "info")
         return redirect(url_for("manage.rewards"))
+    lowered = changes.get("points_cost", before["points_cost"]) < before["points_cost"]
+    active = changes.get("active", before["active"])
+    past = reward_prompt.clients_to_ask_about(reward_id, changes["points_cost"], active) if lowered else 0
+    if past and choice is None:
+        return reward_prompt.ask_first("manage/rewards_edit.html", past, changes["points_cost"],
+                                       **edit_context(reward_id))
     after = program_service.reward_as_dict(program_service.update_reward(acting_manager(), reward_id, changes))
     saved(describe(f"reward {reward_id}", before, after))
+    if past and choice == "now":
+        reward_prompt.give_now(acting_manager(), reward_id)
     return redirect(url_for("manage.rewards"))
 
 

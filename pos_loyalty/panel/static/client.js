@@ -12,7 +12,8 @@ document.addEventListener("DOMContentLoaded", () => {
         field.select();
         document.execCommand("copy");
       }
-      if (status) status.textContent = button.dataset.copied;
+      const here = button.closest("section")?.querySelector("[data-copy-status]") || status;
+      if (here) here.textContent = button.dataset.copied;
     });
   }
   for (const button of document.querySelectorAll("[data-share]")) {
