@@ -55,9 +55,15 @@ def world(app, api, staff) -> dict:
                           dedupe_key="walk", to_address="lea@example.com", subject="s", text_body="t", html_body="h",
                           status="failed", attempts=6, last_error="walk", created_at=runtime().now())
         db.session.add(mail)
+        from pos_loyalty.models import RewardGrant
+
+        code = RewardGrant(client_id=client["id"], reward_id=reward["id"], name="10 € off", kind="amount_off",
+                           value="10.00", reason="walk", granted_by="walk", granted_at=runtime().now(),
+                           status="available", source="milestone", code="WALKAB")
+        db.session.add(code)
         db.session.commit()
         ids = {"staff_id": zoe.id, "token_id": token.id, "device_id": device.id, "job_id": job.id,
-               "mail_id": mail.id}
+               "mail_id": mail.id, "grant_id": code.id}
     return {"item_id": item["id"], "rule_id": rule["id"], "reward_id": reward["id"], "client_id": client["id"],
             "sale_id": paid["sale"]["id"], "kind": "service", "category_code": "cut", "till_code": "till-1", **ids}
 
