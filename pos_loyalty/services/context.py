@@ -43,14 +43,18 @@ def salon_time(salon_id: int) -> SalonTime:
 def current_program() -> ProgramVersion:
     # Versions are append-only: the newest one already in this session's identity map is only stale if a
     # new version was added, which new_version() signals by clearing the cached id.
+    # The version is also held here: the identity map holds it weakly, and outside a use case (a GET) each
+    # of a request's several reads would select it again once the previous reader dropped it.
     cached = db.session.info.get("program_version")
     if cached is not None:
         version = db.session.get(ProgramVersion, cached)
         if version is not None:
+            db.session.info["program_version_held"] = version
             return version
     version = db.session.scalars(select(ProgramVersion).order_by(ProgramVersion.version.desc()).limit(1)).first()
     if version is not None:
         db.session.info["program_version"] = version.version
+        db.session.info["program_version_held"] = version
     if version is None:
         raise NotFound("The loyalty program is not set up: run `pos-loyalty db upgrade`.", code="no_program")
     return version

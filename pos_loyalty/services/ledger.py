@@ -191,6 +191,9 @@ def _entry(account: PointsAccount, *, at: datetime, kind: str, points: int, desc
     entry = LedgerEntry(account_id=account.id, at=at, kind=kind, points=points,
                         description=description[:250], **message_fields(description), **fields)
     db.session.add(entry)  # lots and consumptions point at it by relationship: one flush writes them all
+    cache = use_case_cache()
+    if cache is not None and fields.get("sale_id") is not None:  # the answer to a payment shows them, unread
+        cache.setdefault("entries_by_sale", {}).setdefault(fields["sale_id"], []).append(entry)
     return entry
 
 

@@ -19,7 +19,7 @@ from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.context import SalonTime, current_terms, salon_time
 from pos_loyalty.services.sale_view import quote_open_sale, sale_money
 from pos_loyalty.services.sales import get_sale, require_open
-from pos_loyalty.services.transaction import after_commit, transaction
+from pos_loyalty.services.transaction import after_commit, transaction, use_case_cache
 from pos_loyalty.translatable import N_
 
 CASH = "cash"
@@ -56,6 +56,7 @@ def take_payment(actor: Actor, sale_id: int, amount: Decimal, method: str) -> Pa
                                      at=clock.now))
         if settling:
             settle(sale, clock, actor, accounts, quote)
+            use_case_cache()["settled_sales"] = {sale.id}  # its every ledger entry was written here
         db.session.flush()  # once, after every write: the answer shows the ids
         # While the program is disabled no balance shows, not even in the answer to the till.
         balance = accounts[sale.client_id].balance if sale.client_id and current_terms().enabled else None

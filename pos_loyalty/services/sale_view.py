@@ -18,6 +18,7 @@ from pos_loyalty.models import Client, LedgerEntry, Sale
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import ledger
 from pos_loyalty.services.context import SalonTime, active_rules, current_terms, money_formatter
+from pos_loyalty.services.transaction import use_case_cache
 
 ACTIVE_REDEMPTIONS = ("held", "deducted")
 # A refund returns a reward's points, but the sale was paid with its discount: it stays in the sale's money.
@@ -112,7 +113,10 @@ def sale_quote(sale: Sale, money: SaleMoney, clock: SalonTime) -> SaleQuote:
         return SaleQuote(quote, quote.client_points, to_redeem, balance_after, earnings, promotions)
     entries = []
     account = ledger.account_of(sale.client_id) if sale.client_id else None
-    if account is not None:
+    cache = use_case_cache() or {}
+    if account is not None and sale.id in cache.get("settled_sales", ()):  # paid just now: its entries are here
+        entries = [e for e in cache.get("entries_by_sale", {}).get(sale.id, []) if e.account_id == account.id]
+    elif account is not None:
         entries = db.session.scalars(select(LedgerEntry).where(LedgerEntry.sale_id == sale.id,
                                                                LedgerEntry.account_id == account.id)
                                      .order_by(LedgerEntry.id)).all()

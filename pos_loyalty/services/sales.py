@@ -24,12 +24,12 @@ MAX_LINES = 200
 def get_sale(actor: Actor, sale_id: int, *, lock: bool = False) -> Sale:
     """The acting salon's sale. Another salon's sale answers exactly as a sale that does not exist: its
     existence is none of this salon's business (the clients and points are shared, the sales are not)."""
-    query = select(Sale).where(Sale.id == sale_id, Sale.salon_id == actor.salon_id)
+    # With its lines, rewards and payments in the same round trip: a sale read is almost always priced.
+    query = (select(Sale).where(Sale.id == sale_id, Sale.salon_id == actor.salon_id)
+             .options(joinedload(Sale.lines), joinedload(Sale.redemptions), joinedload(Sale.payments)))
     if lock:
-        # The row as it is once locked, even if this session read it before; with its lines, rewards and
-        # payments in the same round trip (a locked sale is always about to be priced).
-        query = (query.options(joinedload(Sale.lines), joinedload(Sale.redemptions), joinedload(Sale.payments))
-                 .with_for_update(of=Sale).execution_options(populate_existing=True))
+        # The row as it is once locked, even if this session read it before.
+        query = query.with_for_update(of=Sale).execution_options(populate_existing=True)
     sale = db.session.scalars(query).unique().first()
     if sale is None:
         raise NotFound(f"Sale {sale_id} does not exist.", code="sale_not_found")

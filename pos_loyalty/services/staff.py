@@ -316,9 +316,13 @@ def revoke_tokens(name: str, salon_code: str | None = None) -> list[ApiToken]:
         return rows
 
 
-def token_in_force(token: str) -> ApiToken | None:
-    """The token's row if it is known, not revoked and not expired (by the injectable clock), else None."""
-    row = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == digest(token))).first()
+def token_in_force(token: str):
+    """The token's row (id, name, role, salon_id, till_id) if it is known, not revoked and not expired (by
+    the injectable clock), else None. Read fresh on every request, as a plain row (no ORM object: this runs
+    before every API call): a revoke from any process stops the token at its very next request."""
+    row = db.session.execute(select(ApiToken.id, ApiToken.name, ApiToken.role, ApiToken.salon_id, ApiToken.till_id,
+                                    ApiToken.revoked_at, ApiToken.expires_at)
+                             .where(ApiToken.token_hash == digest(token))).first()
     if row is None or row.revoked_at is not None:
         return None
     if row.expires_at is not None and row.expires_at <= runtime().now():
