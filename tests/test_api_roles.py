@@ -35,6 +35,13 @@ CALLS = {
     ("GET", "/rewards/{reward_id}"): (MANAGER, "/rewards/{reward}", None, None, 200),
     ("PATCH", "/rewards/{reward_id}"): (MANAGER, "/rewards/{reward}", {"points_cost": 120}, None, 200),
     ("DELETE", "/rewards/{reward_id}"): (MANAGER, "/rewards/{reward}", None, None, 204),
+    ("GET", "/rewards/clients-past"): (MANAGER, "/rewards/clients-past", None, {"points_cost": "100"}, 200),
+    ("GET", "/rewards/{reward_id}/clients-past"): (MANAGER, "/rewards/{reward}/clients-past", None, None, 200),
+    ("POST", "/rewards/{reward_id}/issue-to-clients-past"): (MANAGER, "/rewards/{reward}/issue-to-clients-past",
+                                                             None, None, 409),  # this world is in redeem mode
+    ("GET", "/clients/{client_id}/codes"): (TILL, "/clients/{client}/codes", None, None, 200),
+    ("POST", "/clients/{client_id}/codes/{code}/void"): (MANAGER, "/clients/{client}/codes/ZZZZZZ/void", None, None,
+                                                         404),  # no such code
     ("GET", "/catalogue"): (TILL, "/catalogue", None, None, 200),
     ("POST", "/catalogue"): (MANAGER, "/catalogue", {"code": "GLOSS", "name": "Gloss", "kind": "service",
                                                      "category": "colour", "price": "30.00"}, None, 201),

@@ -43,6 +43,7 @@ class Chain:
     paris_mail_id: int = 0  # a failed e-mail of /manage/outbox
     lyon_sale_id: int = 0
     lyon_redemption_id: int = 0
+    code_grant_id: int = 0  # a chain object: only named beside a salon object would it be walked here
 
 
 def created_token(output: str) -> str:
@@ -280,6 +281,9 @@ CHAIN_OBJECTS = {  # the whole chain's: any salon reaches them
     ("clients", "client_id"): lambda c: c.client_id,
     ("rewards", "reward_id"): lambda c: c.reward_id,
     ("rules", "rule_id"): lambda c: c.rule_id,
+    # A milestone code is its client's: she uses it in any salon of the chain, where its void is a manager's.
+    ("codes", "grant_id"): lambda c: c.code_grant_id,
+    ("codes", "code"): lambda c: "ABCDEF",
 }
 # A display pairing link's secret names a till only to whoever holds it (a 404 when unknown or replaced).
 # A category code is read in the acting salon's own catalogue (the same code elsewhere is another salon's

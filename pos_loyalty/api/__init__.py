@@ -43,6 +43,7 @@ def refuse_unknown_query_parameters() -> None:
 
 def register_api(app: Flask) -> Api:
     from . import clients, history, printing, privacy, program, reports, rewards, sales, tills  # noqa: F401 - privacy adds to clients
+    from . import milestones  # noqa: F401 - adds to rewards and clients
     from .document import ErrorResponsesPlugin, SchemaPlugin, document_rule_kinds
     from .errors import register_error_handlers
     from .input_guard import register_input_guard

@@ -9,6 +9,7 @@ from pos_loyalty.core.errors import Conflict
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import clients as client_service
 from pos_loyalty.services import loyalty as loyalty_service
+from pos_loyalty.services import milestones
 from pos_loyalty.services.cards import card_url
 from pos_loyalty.services.context import salon_time
 
@@ -95,7 +96,16 @@ def read_loyalty(client_id):
             "available": summary.available, "next_expiry": summary.next_expiry, "expiring": summary.expiring,
             "eligible_rewards": summary.eligible_rewards, "next_reward": next_reward,
             "referral_code": client_service.get_client(client_id).referral_code,
-            "granted_rewards": [grant_out(g) for g in grant_service.client_grants(client_id, "available")]}
+            "granted_rewards": [grant_out(g) for g in grant_service.client_grants(client_id, "available")],
+            **_milestone_fields(loyalty, client_id)}
+
+
+def _milestone_fields(loyalty, client_id: int) -> dict:
+    """Milestone mode adds its fields; redeem mode's answer stays as it was."""
+    if loyalty.reward_mode != "milestone":
+        return {}
+    return {"reward_mode": loyalty.reward_mode, "lifetime": loyalty.lifetime,
+            "codes": milestones.client_codes(client_id)}
 
 
 def grant_out(grant) -> dict:

@@ -54,8 +54,12 @@ def attach_client(data, sale_id):
 @bp.arguments(RedemptionInSchema)
 @bp.response(201, SaleOutSchema)
 def redeem(data, sale_id):
-    """Hold the reward's points on the sale and apply its discount; deducted when the sale is paid."""
-    redemption_service.hold_reward(current_actor(), sale_id, data["reward_id"], data.get("grant_id"))
+    """Hold the reward's points on the sale and apply its discount; deducted when the sale is paid. Or
+    `{"code": "KXQBRT"}`: a milestone code, at 0 points, never with another reward or a discount code."""
+    if "code" in data:
+        redemption_service.redeem_code(current_actor(), sale_id, data["code"])
+    else:
+        redemption_service.hold_reward(current_actor(), sale_id, data["reward_id"], data.get("grant_id"))
     return sale_out(sale_service.get_sale(current_actor(), sale_id))
 
 

@@ -44,3 +44,23 @@ def crossed(thresholds: Iterable[Threshold], before: int, after: int, already_is
     hits = sorted((t for t in thresholds if before < t.points_cost <= after and t.reward_id not in issued),
                   key=lambda t: (t.points_cost, t.reward_id))
     return [t.reward_id for t in hits]
+
+
+@dataclass(frozen=True)
+class MilestoneOffers:
+    """What the loyalty summary says in milestone mode: rewards usable now (a code is waiting) and the next
+    threshold by lifetime points."""
+
+    eligible: tuple
+    next_reward: object | None
+    points_missing: int
+
+
+def milestone_offers(rewards, lifetime: int, usable_reward_ids: Iterable[int]) -> MilestoneOffers:
+    """`rewards`: offers with id and points_cost (the active rewards)."""
+    ordered = sorted(rewards, key=lambda r: (r.points_cost, r.id))
+    usable = set(usable_reward_ids)
+    ahead = [r for r in ordered if r.points_cost > lifetime]
+    following = ahead[0] if ahead else None
+    return MilestoneOffers(eligible=tuple(r for r in ordered if r.id in usable), next_reward=following,
+                           points_missing=(following.points_cost - lifetime) if following else 0)

@@ -44,6 +44,12 @@ class ReceiptReward:
 
 
 @dataclass(frozen=True)
+class ReceiptCode:
+    code: str  # six capital letters
+    reward: str  # the reward's name when it was issued: "10 € off"
+
+
+@dataclass(frozen=True)
 class ReceiptLoyalty:
     client_name: str
     referral_code: str
@@ -56,6 +62,8 @@ class ReceiptLoyalty:
     rewards_in_reach: tuple[ReceiptReward, ...]  # redeemable now
     next_reward: ReceiptReward | None  # the next one, with points_missing
     card_url: str = ""  # the client's own card page: what the QR code holds
+    codes_issued: tuple[ReceiptCode, ...] = ()  # milestone codes this sale's payment unlocked
+    codes_used: tuple[ReceiptCode, ...] = ()  # the milestone code redeemed on this sale
 
     @property
     def points_earned(self) -> int:

@@ -80,10 +80,5 @@ def redeem_code():
 
 
 def hold_code(actor, sale_id: int, code: str, grant) -> None:
-    """The API's redemption by code (services/redemptions.py) when it is there; until then the hold of the
-    grant the code is, which is what that redemption does."""
-    by_code = getattr(redemptions, "hold_code", None) or getattr(redemptions, "redeem_code", None)
-    if by_code is not None:
-        by_code(actor, sale_id, code)
-    else:
-        redemptions.hold_reward(actor, sale_id, grant.reward_id, grant.id)
+    """The API's redemption by code: one rule for the till and POST /sales/{id}/redemptions {"code"}."""
+    redemptions.redeem_code(actor, sale_id, code)

@@ -56,6 +56,9 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "referral_code": pgettext("receipt", "Your referral code"),
     "referral_hint": pgettext("receipt", "Share it with your friends"),
     "card_hint": pgettext("receipt", "Scan: your points on your phone"),
+    "codes_unlocked": pgettext("receipt", "Unlocked with this visit:"),
+    "code": pgettext("receipt", "Code %(code)s: %(reward)s"),
+    "code_used": pgettext("receipt", "Code used: %(code)s (%(reward)s)"),
 }
 
 

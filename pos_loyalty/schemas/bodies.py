@@ -256,6 +256,27 @@ class LoyaltySchema(Schema):
     next_reward = fields.Nested(NextRewardSchema, allow_none=True)
     referral_code = fields.String()
     granted_rewards = fields.List(fields.Nested(lambda: ObtainedRewardSchema()))
+    # Milestone mode only (absent in redeem mode): lifetime points and the client's codes.
+    reward_mode = fields.String()
+    lifetime = fields.Integer()
+    codes = fields.List(fields.Nested(lambda: MilestoneCodeSchema()))
+
+
+class MilestoneCodeSchema(Schema):
+    """A milestone code (PRODUCT §4): issued (usable, or held on an open sale), used or void."""
+
+    code = fields.String()
+    reward_id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    value = fields.String()
+    status = fields.String()
+    issued_at = fields.AwareDateTime()
+    grant_id = fields.Integer()
+    issued_sale_id = fields.Integer(allow_none=True)
+    used_sale_id = fields.Integer(allow_none=True)
+    voided_at = fields.AwareDateTime(allow_none=True)
+    voided_by = fields.String(allow_none=True)
 
 
 class LedgerItemSchema(Schema):
@@ -377,8 +398,18 @@ class AttachClientSchema(Strict):
 
 
 class RedemptionInSchema(Strict):
-    reward_id = fields.Integer(required=True, strict=True, validate=ID)
+    """`{"reward_id"}` (with `grant_id` for a granted reward), or `{"code"}`: a milestone code."""
+
+    reward_id = fields.Integer(strict=True, validate=ID)
     grant_id = fields.Integer(strict=True, allow_none=True, validate=ID)
+    code = Text(validate=validate.Length(min=1, max=20))  # six letters; case and spaces do not matter
+
+    @validates_schema
+    def one_of_reward_or_code(self, data, **kwargs):
+        if ("reward_id" in data) == ("code" in data):
+            raise ValidationError(N_("Give either reward_id or code."), "_schema")
+        if "code" in data and data.get("grant_id") is not None:
+            raise ValidationError(N_("A code needs no grant_id."), "grant_id")
 
 
 class GrantInSchema(Strict):

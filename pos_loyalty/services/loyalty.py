@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
 from pos_loyalty.core.errors import Conflict, Forbidden, Invalid
 from pos_loyalty.core.lots import expiry_date
+from pos_loyalty.core.milestones import milestone_offers
 from pos_loyalty.core.summary import LoyaltySummary, RewardOffer, summarise
 from pos_loyalty.extensions import db
 from pos_loyalty.models import LedgerEntry
@@ -25,6 +26,8 @@ class ClientLoyalty:
     summary: LoyaltySummary
     enabled: bool
     debt: int
+    reward_mode: str = "redeem"
+    lifetime: int | None = None  # milestone mode: the lifetime points the thresholds are read against
 
 
 def loyalty_of(actor: Actor, client_id: int) -> ClientLoyalty:
@@ -37,7 +40,16 @@ def loyalty_of(actor: Actor, client_id: int) -> ClientLoyalty:
         offers = [RewardOffer(r.id, r.name, r.points_cost) for r in list_rewards(active_only=True)]
         summary = summarise(account.balance, account.held, ledger.lot_views(ledger.open_lots(account)), offers,
                             clock.today, account.debt)
-        return ClientLoyalty(summary=summary, enabled=current_terms().enabled, debt=account.debt)
+        terms = current_terms()
+        if terms.reward_mode == "milestone":  # points are never spent: codes waiting, thresholds by lifetime
+            lifetime = milestones.lifetime_points(client_id)
+            usable = [grant.reward_id for grant in milestones.usable_codes(client_id)]
+            found = milestone_offers(offers, lifetime, usable)
+            summary = replace(summary, eligible_rewards=found.eligible, next_reward=found.next_reward,
+                              points_missing=found.points_missing)
+            return ClientLoyalty(summary=summary, enabled=terms.enabled, debt=account.debt,
+                                 reward_mode="milestone", lifetime=lifetime)
+        return ClientLoyalty(summary=summary, enabled=terms.enabled, debt=account.debt)
 
 
 def encode_cursor(entry_id: int) -> str:

@@ -146,9 +146,13 @@ def usable_codes(client_id: int) -> list[RewardGrant]:
         .order_by(RewardGrant.id)))
 
 
-def codes_of_sale(sale_id: int) -> list[RewardGrant]:
-    """The codes a sale's payment issued (its receipt prints them)."""
+def codes_of_sale(sale_id: int, client_id: int | None) -> list[RewardGrant]:
+    """The codes a sale's payment issued to its client (its receipt prints them; a referrer's code that the
+    same payment issued is the referrer's, not on this receipt)."""
+    if client_id is None:
+        return []
     return list(db.session.scalars(select(RewardGrant).where(RewardGrant.issued_sale_id == sale_id,
+                                                             RewardGrant.client_id == client_id,
                                                              RewardGrant.source == SOURCE)
                                    .order_by(RewardGrant.id)))
 
@@ -218,10 +222,12 @@ def issue_to_clients_past(actor: Actor, reward_id: int) -> int:
                 client = db.session.get(Client, client_id)
                 grant = _issue(client, accounts[client_id], reward, clock, reason=reason, sale_id=None,
                                staff=actor.name, salon_id=actor.salon_id)
-                given.append({"client_id": client_id, "code": grant.code})
-            audit.record(actor, "grant.issue_past", f"reward {reward.id}", None,
-                         {"reward_id": reward.id, "name": reward.name, "points_cost": cost, "issued": len(given)})
+                given.append(grant.id)
             issued += len(given)
+    with transaction():  # one line in the audit trail for the manager's one answer
+        audit.record(actor, "grant.issue_past", f"reward {reward_id}", None,
+                     {"reward_id": reward_id, "name": get_reward(reward_id).name, "points_cost": cost,
+                      "issued": issued})
     return issued
 
 

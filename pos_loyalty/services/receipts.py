@@ -8,13 +8,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from pos_loyalty.core.errors import Invalid
-from pos_loyalty.core.receipt import (ReceiptData, ReceiptDiscount, ReceiptLine, ReceiptLoyalty, ReceiptPayment,
-                                      ReceiptPoints, ReceiptReward)
+from pos_loyalty.core.receipt import (ReceiptCode, ReceiptData, ReceiptDiscount, ReceiptLine, ReceiptLoyalty,
+                                      ReceiptPayment, ReceiptPoints, ReceiptReward)
 from pos_loyalty.core.summary import RewardOffer, summarise
 from pos_loyalty.extensions import db
-from pos_loyalty.models import Client, LedgerEntry, PointsAccount, Till
+from pos_loyalty.models import Client, LedgerEntry, PointsAccount, RewardGrant, Till
 from pos_loyalty.runtime import runtime
-from pos_loyalty.services import ledger
+from pos_loyalty.services import ledger, milestones
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.cards import card_url
 from pos_loyalty.services.context import current_terms, salon_time
@@ -72,7 +72,11 @@ def _loyalty_block(sale, money, clock) -> ReceiptLoyalty | None:
         summary = summarise(balance, 0, [], offers, clock.today) if balance is not None else None
         next_expiry = (sale.next_expiry_points, sale.next_expiry_on) if sale.next_expiry_on else None
     erased = client.erased_at is not None  # an erased client's old receipts name no one, link nowhere
+    issued, used = _codes(sale)
+    if current_terms().reward_mode == "milestone":  # points are never spent: no reward "in reach" by balance
+        summary = None
     return ReceiptLoyalty(
+        codes_issued=issued, codes_used=used,
         client_name="" if erased else client.name, referral_code="" if erased else client.referral_code,
         referral_link="" if erased else runtime().referral_link.format(code=client.referral_code),
         card_url="" if erased else card_url(client) or "",
@@ -84,6 +88,19 @@ def _loyalty_block(sale, money, clock) -> ReceiptLoyalty | None:
         next_reward=ReceiptReward(summary.next_reward.name, summary.next_reward.points_cost, summary.points_missing)
         if summary and summary.next_reward else None,
     )
+
+
+def _codes(sale) -> tuple[tuple[ReceiptCode, ...], tuple[ReceiptCode, ...]]:
+    """The milestone codes this sale's payment issued, and the one used on it: both stay as they were, so a
+    receipt printed later shows them whatever happened to the codes since."""
+    issued = tuple(ReceiptCode(grant.code, grant.name) for grant in milestones.codes_of_sale(sale.id, sale.client_id))
+    used = []
+    for redemption in sale.redemptions:
+        if redemption.grant_id and redemption.status in ("held", "deducted", "returned"):
+            grant = db.session.get(RewardGrant, redemption.grant_id)
+            if grant is not None and grant.code:
+                used.append(ReceiptCode(grant.code, redemption.name))
+    return issued, tuple(used)
 
 
 def till_width(actor: Actor, sale_id: int) -> int:

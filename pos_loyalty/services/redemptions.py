@@ -4,14 +4,14 @@ from __future__ import annotations
 from pos_loyalty.core.errors import Conflict, NotFound
 from pos_loyalty.core.rewards import RewardTerms, reward_claim
 from pos_loyalty.extensions import db
-from pos_loyalty.models import Redemption, RewardGrant
+from pos_loyalty.models import Redemption, Reward, RewardGrant
 from pos_loyalty.runtime import runtime
-from pos_loyalty.services import ledger
+from pos_loyalty.services import ledger, milestones
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.context import current_terms, salon_time
 from pos_loyalty.services.program import get_reward
 from pos_loyalty.services.sale_view import priced_lines, sale_money
-from pos_loyalty.services.sales import get_sale, require_open
+from pos_loyalty.services.sales import attach_client, get_sale, require_open
 from pos_loyalty.services.grants import take_grant
 from pos_loyalty.services.transaction import transaction
 
@@ -34,12 +34,18 @@ def hold_reward(actor: Actor, sale_id: int, reward_id: int, grant_id: int | None
         terms = current_terms()
         if not terms.enabled and grant_id is None:  # a reward already given stays usable
             raise Conflict("The loyalty program is disabled.", code="program_disabled")
-        reward = get_reward(reward_id)
+        if terms.reward_mode == "milestone" and grant_id is None:
+            raise Conflict("Points are never spent in milestone mode: redeem the client's code.",
+                           code="milestone_mode")
+        reward = get_reward(reward_id) if grant_id is None else _reward_of_grant(reward_id)
         grant = take_grant(sale.client_id, grant_id, reward_id) if grant_id is not None else None
         if not reward.active and grant is None:
             raise Conflict(f"The reward “{reward.name}” is not offered at the moment.", code="reward_inactive")
         active = [r for r in sale.redemptions if r.status == "held"]
-        if not terms.allow_stacking and (active or sale.discount_code):
+        # A milestone code never combines with a discount code or another reward, whatever allow_stacking says.
+        code_involved = (grant is not None and grant.source == "milestone") or any(
+            r.grant_id and db.session.get(RewardGrant, r.grant_id).source == "milestone" for r in active)
+        if (not terms.allow_stacking or code_involved) and (active or sale.discount_code):
             what = "a reward" if active else f"the discount code {sale.discount_code}"
             raise Conflict(f"This sale already carries {what}: one reward or discount code per sale.",
                            code="one_discount_per_sale")
@@ -77,6 +83,37 @@ def hold_reward(actor: Actor, sale_id: int, reward_id: int, grant_id: int | None
             grant.status, grant.redemption_id = "held", redemption.id
         db.session.refresh(sale)
         return redemption
+
+
+def _reward_of_grant(reward_id: int) -> Reward:
+    """A reward already given (a grant, a code) stays usable after the manager deleted the reward."""
+    reward = db.session.get(Reward, reward_id)
+    if reward is None:
+        raise NotFound(f"Reward {reward_id} does not exist.", code="reward_not_found")
+    return reward
+
+
+def redeem_code(actor: Actor, sale_id: int, code: str) -> Redemption:
+    """A milestone code typed or tapped at the till: held on the sale at 0 points (hold_reward's grant path),
+    used when the sale is paid. No client on the sale: the code's owner is attached."""
+    with transaction():
+        sale = get_sale(actor, sale_id, lock=True)
+        require_open(sale)
+        found = milestones.find_code(code)
+        if found is None or found.source != milestones.SOURCE:
+            raise NotFound(f"No code “{code}”.", code="code_not_found")
+        # Locked and read as it is now: two tills typing the same code at once, one wins.
+        grant = db.session.get(RewardGrant, found.id, with_for_update=True, populate_existing=True)
+        if sale.client_id is None:
+            attach_client(actor, sale.id, grant.client_id)
+        elif sale.client_id != grant.client_id:
+            raise Conflict(f"Code {grant.code} belongs to another client.", code="code_other_client")
+        refusals = {"used": ("was used already", "code_used"), "void": ("was voided", "code_void"),
+                    "held": ("is on another open sale", "code_held")}
+        if grant.status in refusals:
+            words, refusal = refusals[grant.status]
+            raise Conflict(f"Code {grant.code} {words}.", code=refusal)
+        return hold_reward(actor, sale.id, grant.reward_id, grant.id)
 
 
 def release_reward(actor: Actor, sale_id: int, redemption_id: int) -> None:

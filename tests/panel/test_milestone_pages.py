@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from salon_setup import add_reward, give_points, new_client, sell, set_program
+from salon_setup import give_points, new_client, sell, set_program
 from tests.panel.logins import csrf_of, log_in
 
 HTMX = {"HX-Request": "true"}
