@@ -8,10 +8,12 @@ ESC @ (reset) then ESC t n for PC858 (Latin-1 letters and €) and all text is s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import qrcode
-from escpos.constants import QR_ECLEVEL_M
-from escpos.printer import Dummy
+
+if TYPE_CHECKING:
+    from escpos.printer import Dummy
 
 from pos_loyalty.printing.instructions import Cut, Feed, Instruction, QRCode, Rule, Start, Text, columns_of
 
@@ -83,6 +85,10 @@ def code_page(printer: Dummy) -> tuple[int, str]:
 
 
 def _dummy(profile: str) -> Dummy:
+    # Imported here: python-escpos reads its capabilities database on import (~1 s), which every start of
+    # the app, CLI and server would otherwise pay before printing anything.
+    from escpos.printer import Dummy
+
     model = MODELS.get(profile)
     try:
         return Dummy(profile=model.escpos_profile if model else profile)
@@ -102,6 +108,8 @@ def _qr(printer: Dummy, data: str, columns: int) -> None:
     if printer.profile.supports("qrCode"):
         # Native GS ( k: sharp at any size and a few dozen bytes; centred by the justification command.
         printer._raw(ESC + b"a\x01")
+        from escpos.constants import QR_ECLEVEL_M
+
         printer.qr(data, ec=QR_ECLEVEL_M, size=dots, native=True)
         printer._raw(ESC + b"a\x00")
     else:
