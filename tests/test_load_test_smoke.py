@@ -1,0 +1,53 @@
+"""The load test of issue 14 (benchmarks/load_test.py), short: tills against gunicorn on PostgreSQL, plain and
+with workers SIGKILLed and the database connections cut; its own checks of the books must all come out 0."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "load_test.py"
+MUST_BE_ZERO = ("errors", "inconsistent accounts", "sales paid twice", "sales credited twice",
+                "sales paid unknown to their till", "sales a till paid left unpaid", "sales no till made",
+                "keys stuck")
+
+
+@pytest.fixture
+def postgres_url(database_pools):
+    """A fresh, migrated PostgreSQL database (skips without a server, fails under CI=true)."""
+    pool = database_pools("postgresql")
+    url = pool.fresh()
+    yield url
+    pool.drop(url)
+
+
+def run_load_test(url: str, tmp_path: Path, *options: str) -> tuple[dict, str]:
+    figures = tmp_path / "figures.json"
+    done = subprocess.run([sys.executable, str(SCRIPT), "--database-url", url, "--json", str(figures),
+                           "--tills", "4", "--clients", "12", "--workers", "2", *options],
+                          capture_output=True, text=True, timeout=240)
+    assert figures.exists(), done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads(figures.read_text())
+    assert done.returncode == (0 if results["verdict"] == "PASS" else 1), done.stderr[-3000:]
+    return results, done.stdout
+
+
+def test_tills_at_once_sell_without_an_error_and_the_books_balance(postgres_url, tmp_path):
+    results, printed = run_load_test(postgres_url, tmp_path, "--seconds", "4")
+    assert results["sales paid"] > 0 and results["sales paid"] == results["sales"], printed
+    assert {name: results[name] for name in MUST_BE_ZERO} == dict.fromkeys(MUST_BE_ZERO, 0), printed
+    assert results["verdict"] == "PASS" and "PASS  load test:" in printed
+    for step in ("create", "pay"):
+        assert f"{step:<7} median" in printed
+    assert "sales per second:" in printed
+
+
+def test_killed_workers_and_cut_connections_lose_no_sale_and_pay_none_twice(postgres_url, tmp_path):
+    results, printed = run_load_test(postgres_url, tmp_path, "--seconds", "7", "--faults")
+    assert results["workers killed"] >= 2 and results["database connections cut"] >= 1, printed
+    assert results["sales paid"] > 0, printed
+    assert {name: results[name] for name in MUST_BE_ZERO} == dict.fromkeys(MUST_BE_ZERO, 0), printed
+    assert results["verdict"] == "PASS" and "PASS  load test with faults:" in printed
