@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -68,8 +69,9 @@ def set_up(app, tills: int, clients: int) -> dict:
     from pos_loyalty.services.actor import Actor
     from pos_loyalty.services.setup import ensure_salon
     from pos_loyalty.services.staff import create_token
+    from pos_loyalty.services.transaction import transaction
 
-    with app.app_context():
+    with app.app_context(), transaction():  # one commit: each use case below joins this transaction
         salon = ensure_salon(name="Load test salon")
         manager = Actor("load test", "manager", salon.id)
         for code, name, kind, category, price in (
@@ -87,6 +89,7 @@ def set_up(app, tills: int, clients: int) -> dict:
             client_ids.append(client.id)
         tokens = [create_token("till", f"load till {n + 1}", f"load-{n + 1}")[1] for n in range(tills)]
         reward_id = reward.id
+    with app.app_context():
         db.engine.dispose()
     return {"clients": client_ids, "tokens": tokens, "reward_id": reward_id}
 
@@ -154,7 +157,7 @@ class TillRecord:
     timings: dict = field(default_factory=lambda: {step: [] for step in STEPS})
     made: set = field(default_factory=set)
     paid: set = field(default_factory=set)
-    retries: int = 0
+    retries: Counter = field(default_factory=Counter)  # why calls were sent again
     replays: int = 0
     refused_redemptions: int = 0
     errors: list = field(default_factory=list)
@@ -187,14 +190,14 @@ class Till(threading.Thread):
                         self.record.replays += 1
                     self.record.timings[step].append((time.perf_counter() - started) * 1000)
                     return answer
-                problem = f"{answer.status_code} {answer.text[:200]}"
+                problem = f"HTTP {answer.status_code}"
             except requests.RequestException as error:  # the worker died, the connection was cut
                 problem = type(error).__name__
                 self.session.close()  # a fresh connection for the next attempt
             if time.monotonic() > give_up:
                 self.record.errors.append(f"{step} {path}: gave up after {attempt} attempts ({problem})")
                 return None
-            self.record.retries += 1
+            self.record.retries[problem] += 1
             time.sleep(min(0.05 * attempt, 0.5))  # a host POS backs off a little before it tries again
 
     def run(self) -> None:
@@ -372,11 +375,11 @@ def main() -> int:
 
     began = time.monotonic()
     app = make_app(url)
-    setup = set_up(app, options.tills, options.clients)
-    set_up_s = time.monotonic() - began
-    server = Gunicorn(url, options.workers, options.threads)
+    server = Gunicorn(url, options.workers, options.threads)  # its workers load the app while we set up
     faults = None
     try:
+        setup = set_up(app, options.tills, options.clients)
+        set_up_s = time.monotonic() - began
         server.wait_ready()
         started = time.monotonic()
         boot_s = started - began - set_up_s
@@ -409,7 +412,8 @@ def main() -> int:
         "steps": {step: summary(samples) for step in STEPS
                   if (samples := [t for r in records for t in r.timings[step]])},
         "errors": len(errors),
-        "retried calls": sum(r.retries for r in records), "replayed answers": sum(r.replays for r in records),
+        "retried calls": sum(sum(r.retries.values()) for r in records),
+        "retried because": dict(sum((r.retries for r in records), Counter()).most_common()), "replayed answers": sum(r.replays for r in records),
         "redemptions refused (not enough points)": sum(r.refused_redemptions for r in records),
         **books,
     }
@@ -428,9 +432,11 @@ def main() -> int:
         print(f"  {step:<7} median {figure['median_ms']:>8} ms   p99 {figure['p99_ms']:>8} ms   n {figure['n']}")
     if faults:
         print(f"  workers killed: {faults.kills}; database connections cut: {faults.connections_cut} (once)")
-    print(f"  (database and salon set up in {results['set up s']} s, gunicorn up in {results['server start s']} s)")
+    print(f"  (database and salon set up in {results['set up s']} s, gunicorn up {results['server start s']} s later)")
     print(f"  retried calls: {results['retried calls']}; replayed answers: {results['replayed answers']}; "
           f"redemptions refused (not enough points): {results['redemptions refused (not enough points)']}")
+    if results["retried because"]:
+        print("  retried because: " + ", ".join(f"{cause} × {count}" for cause, count in results["retried because"].items()))
     print(f"  sales: {results['sales']}, paid {results['sales paid']}, left open {results['sales left open']}; "
           f"accounts: {results['accounts']}; idempotency keys: {results['idempotency keys']}")
     for name in MUST_BE_ZERO:

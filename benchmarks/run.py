@@ -6,7 +6,9 @@ Figures: each checkout step over HTTP (median, p99) at the demo scale and at 100
 1,000,000 ledger entries, against a bare Flask endpoint doing one insert (the framework floor); the
 panel's checkout walk; the what-if preview of the demo's year against a plain read of the same sales; the
 balance of a client with 10 entries against one with 10,000; recalculation against a raw executemany insert of
-the same rows; peak memory as history grows.
+the same rows; peak memory as history grows. On PostgreSQL, last, the load test (benchmarks/load_test.py: 32
+tills against gunicorn for 60 s, then again with workers killed; --quick: 8 tills for 8 s), PASS when its
+checks of the books all come out 0.
 """
 from __future__ import annotations
 
@@ -494,6 +496,36 @@ def report_checkout(results: dict, options, big_clients: int, big_entries: int) 
     return 0
 
 
+# Issue 14's load test (benchmarks/load_test.py): gunicorn on PostgreSQL, plain and with faults, each in a
+# process of its own on a database of its own; its figures are printed here, its checks become goals.
+LOAD_TEST_RUNS = {False: ("--tills", "32", "--seconds", "60"), True: ("--tills", "8", "--seconds", "8", "--clients", "50")}
+
+
+def load_test(results: dict, quick: bool) -> list[dict]:
+    goals = []
+    for faults in (False, True):
+        label = "load test with faults" if faults else "load test"
+        with tempfile.TemporaryDirectory() as folder:
+            figures = Path(folder) / "figures.json"
+            done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "load_test.py"), *LOAD_TEST_RUNS[quick],
+                                   *(["--faults"] if faults else []), "--json", str(figures)],
+                                  capture_output=True, text=True)
+            print(done.stdout, end="")
+            figure = json.loads(figures.read_text()) if figures.exists() else None
+        if figure is None:
+            print(f"{label} did not run: {done.stderr.strip().splitlines()[-1:] or done.returncode}")
+            goals.append({"goal": f"{label} ran", "value": "no", "verdict": verdict(False)})
+            continue
+        results["load_test_faults" if faults else "load_test"] = figure
+        names = (("sales paid twice", "inconsistent accounts", "keys stuck", "errors") if faults
+                 else ("errors", "inconsistent accounts"))
+        value = ", ".join(f"{figure[name]} {name}" for name in names)
+        goals.append({"goal": f"{label}, {figure['tills']} tills, {figure['sales per second']} sales/s (all 0, "
+                              f"every check of the books)", "value": value,
+                      "verdict": verdict(figure["verdict"] == "PASS")})
+    return goals
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
@@ -591,6 +623,8 @@ def main() -> int:
           f"and lines ({what_if['rows_read']} rows): {what_if['plain_read']['median_ms']} ms; ratio {what_if['ratio']}")
     print(f"peak memory: {results['memory']['peak_kib']}")
     print(f"history load: {results['history_load_s']} s; whole run: {results['seconds']} s")
+    if options.database == "postgresql":  # issue 14's load test, after everything else (see load_test above)
+        results["goals"] += load_test(results, options.quick)
     print("goals:")
     for goal in results["goals"]:
         print(f"  {goal['verdict']}  {goal['goal']}: {goal['value']}")
