@@ -41,7 +41,7 @@ def test_tills_at_once_sell_without_an_error_and_the_books_balance(postgres_url,
     assert {name: results[name] for name in MUST_BE_ZERO} == dict.fromkeys(MUST_BE_ZERO, 0), printed
     assert results["verdict"] == "PASS" and "PASS  load test:" in printed
     for step in ("create", "pay"):
-        assert f"{step:<7} median" in printed
+        assert f"{step:<7} p50" in printed
     assert "sales per second:" in printed
     check_the_checks(postgres_url)
 
@@ -56,7 +56,8 @@ def check_the_checks(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as connection:
         sales = [row[0] for row in connection.execute("SELECT id FROM sales")]
         seen = load_test.TillRecord(made=set(sales), paid=set(sales))
-        before = load_test.check_books(load_test.make_app(url), [seen])
+        app = load_test.make_app(url)
+        before = load_test.check_books(app, [seen])
         assert {name: before[name] for name in MUST_BE_ZERO if name != "errors"} == dict.fromkeys(
             set(MUST_BE_ZERO) - {"errors"}, 0)
         spoilt = {connection.execute("UPDATE points_accounts SET held = held + 1 WHERE id = "
@@ -69,7 +70,7 @@ def check_the_checks(url: str) -> None:
             "WHERE kind = 'earn' AND points > 0 ORDER BY id LIMIT 1 RETURNING account_id").fetchone()[0])
         connection.execute("UPDATE idempotency_records SET status_code = 0 WHERE id = "
                            "(SELECT min(id) FROM idempotency_records)")
-    after = load_test.check_books(load_test.make_app(url), [load_test.TillRecord(made=set(sales[1:]), paid=set())])
+    after = load_test.check_books(app, [load_test.TillRecord(made=set(sales[1:]), paid=set())])
     assert after["inconsistent accounts"] == len(spoilt)
     assert (after["sales paid twice"], after["sales credited twice"], after["keys stuck"]) == (1, 1, 1)
     assert after["sales no till made"] == 1 and after["sales paid unknown to their till"] == len(sales)
