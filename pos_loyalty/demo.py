@@ -1,7 +1,9 @@
 """`pos-loyalty demo`: a believable Paris salon with a year of history, made by the real services.
 
-The history is produced by replaying sales through the use cases while a frozen clock walks back
-through the year, so every ledger entry, lot, expiry and balance is what the product itself computes.
+The history is a scenario of sales, rewards, refunds and adjustments played while a frozen clock walks
+through the year, so every ledger entry, lot, expiry and balance is what the product itself computes. It is
+played on the batched till of demo_tills.py (a transaction a month, a few seconds for the year); the
+till that calls the use cases one by one writes the same rows (`reference=True`, some forty seconds).
 """
 from __future__ import annotations
 
@@ -15,12 +17,11 @@ from sqlalchemy import func, select
 
 from pos_loyalty.clock import FrozenClock
 from pos_loyalty.core.referral import fold
-from pos_loyalty.core.errors import DomainError
+from pos_loyalty.demo_tills import BatchTill, UseCaseTill
 from pos_loyalty.extensions import db
 from pos_loyalty.models import Client, Salon, Staff
 from pos_loyalty.runtime import runtime
-from pos_loyalty.services import (catalogue, clients, grants, loyalty, payments, program, redemptions, refunds,
-                                  sales)
+from pos_loyalty.services import catalogue, clients, grants, program
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.setup import ensure_salon
 from pos_loyalty.services.staff import add_staff, create_token
@@ -70,14 +71,15 @@ def load_demo(progress: Progress | None = None) -> list[str]:
     return load_history(progress) + demo_logins().lines()
 
 
-def load_history(progress: Progress | None = None) -> list[str]:
-    """The salon and its year of history, if the database has no client yet: what was loaded, in a line."""
+def load_history(progress: Progress | None = None, *, reference: bool = False) -> list[str]:
+    """The salon and its year of history, if the database has no client yet: what was loaded, in a line.
+    `reference`: played through the use cases one by one (slow), as the batched build is tested against."""
     if demo_loaded():
         return []
-    return _build(progress or (lambda done, total: None))
+    return _build(progress or (lambda done, total: None), reference)
 
 
-def _build(progress: Progress) -> list[str]:
+def _build(progress: Progress, reference: bool = False) -> list[str]:
     rng = random.Random(SEED)
     real_clock = runtime().clock
     now = real_clock()
@@ -89,7 +91,8 @@ def _build(progress: Progress) -> list[str]:
         till = Actor("Caisse 1", "till", salon.id, till_id=salon.tills[0].id)
         reward_ids = _set_up_program(manager)
         client_ids = _make_clients(till, rng)
-        sold = _replay_year(frozen, now, till, manager, client_ids, reward_ids, rng, progress)
+        played_on = UseCaseTill(till, manager) if reference else BatchTill(till, manager, client_ids)
+        sold = _replay_year(frozen, now, played_on, manager, client_ids, reward_ids, rng, progress)
     finally:
         runtime().clock = real_clock
     return [f"Demo salon loaded: {len(SERVICES)} services, {len(PRODUCTS)} products, 4 rewards, "
@@ -143,55 +146,49 @@ def _make_clients(till: Actor, rng: random.Random) -> list[int]:
     return ids
 
 
-def _replay_year(clock: FrozenClock, until: datetime, till: Actor, manager: Actor, client_ids: list[int],
+def _replay_year(clock: FrozenClock, until: datetime, till: UseCaseTill, manager: Actor, client_ids: list[int],
                  reward_ids: list[int], rng: random.Random, progress: Progress) -> int:
+    """The year's scenario, day by day, played on `till` (either till writes the same rows)."""
     sold, paid_sales = 0, []
     start = clock()
     total = max((until - start).days, 1)
     progress(0, total)
-    while clock() < until - timedelta(hours=2):
-        clock.set(clock().replace(hour=9, minute=0) + timedelta(minutes=rng.randint(0, 540)))
-        for _ in range(rng.randint(0, 3)):
-            client_id = rng.choice(client_ids)
-            lines = [{"code": rng.choice(SERVICES)[0], "quantity": 1}]
-            if rng.random() < 0.3:
-                lines.append({"code": rng.choice(PRODUCTS)[0], "quantity": rng.randint(1, 2)})
-            sale = sales.create_sale(till, {"client_id": client_id, "lines": lines})
-            if rng.random() < 0.35:
-                for reward_id in sorted(reward_ids, key=lambda _: rng.random()):
-                    try:
-                        redemptions.hold_reward(till, sale.id, reward_id)
-                        break
-                    except DomainError:
-                        db.session.rollback()
-            if rng.random() < 0.03:
-                sales.cancel_sale(till, sale.id)
-                continue
-            due = _due(till, sale.id)
-            if due > 0 and rng.random() < 0.3:
-                half = (due / 2).quantize(Decimal("0.01"))
-                payments.take_payment(till, sale.id, half, "card")
-                payments.take_payment(till, sale.id, due - half + Decimal("5.00"), "cash")
-            else:
-                payments.take_payment(till, sale.id, due, rng.choice(["card", "card", "cash"]))
-            paid_sales.append(sale.id)
-            sold += 1
-            clock.advance(minutes=rng.randint(20, 90))
-        if paid_sales and rng.random() < 0.01:
-            refunds.refund_sale(manager, paid_sales.pop(rng.randrange(len(paid_sales))))
-        if rng.random() < 0.01:
-            loyalty.adjust_points(manager, rng.choice(client_ids), 20, "Geste commercial")
-        clock.set(clock().replace(hour=8) + timedelta(days=1))
-        progress(min((clock() - start).days, total), total)
+    with till.batches():
+        while clock() < until - timedelta(hours=2):
+            clock.set(clock().replace(hour=9, minute=0) + timedelta(minutes=rng.randint(0, 540)))
+            for _ in range(rng.randint(0, 3)):
+                client_id = rng.choice(client_ids)
+                lines = [{"code": rng.choice(SERVICES)[0], "quantity": 1}]
+                if rng.random() < 0.3:
+                    lines.append({"code": rng.choice(PRODUCTS)[0], "quantity": rng.randint(1, 2)})
+                sale = till.open_sale(client_id, lines)
+                if rng.random() < 0.35:
+                    for reward_id in sorted(reward_ids, key=lambda _: rng.random()):
+                        if till.hold(sale, reward_id):
+                            break
+                if rng.random() < 0.03:
+                    till.cancel(sale)
+                    continue
+                due = till.due(sale)
+                if due > 0 and rng.random() < 0.3:
+                    half = (due / 2).quantize(Decimal("0.01"))
+                    till.pay(sale, half, "card")
+                    till.pay(sale, due - half + Decimal("5.00"), "cash")
+                else:
+                    till.pay(sale, due, rng.choice(["card", "card", "cash"]))
+                paid_sales.append(sale)
+                sold += 1
+                clock.advance(minutes=rng.randint(20, 90))
+            if paid_sales and rng.random() < 0.01:
+                till.refund(paid_sales.pop(rng.randrange(len(paid_sales))))
+            if rng.random() < 0.01:
+                till.adjust(rng.choice(client_ids), 20, "Geste commercial")
+            clock.set(clock().replace(hour=8) + timedelta(days=1))
+            till.day_done()
+            progress(min((clock() - start).days, total), total)
     progress(total, total)
     grants.grant_reward(manager, client_ids[0], reward_ids[0], "Gagnante du jeu-concours de Noël")
     return sold
-
-
-def _due(till: Actor, sale_id: int) -> Decimal:
-    from pos_loyalty.services.sale_view import sale_money
-
-    return sale_money(sales.get_sale(till, sale_id)).due
 
 
 CASHIER = ("Camille (caisse)", "1234")
