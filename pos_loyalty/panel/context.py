@@ -162,5 +162,6 @@ def ledger_kind(kind: str) -> str:
 
 def reward_status(status: str) -> str:
     words = {"available": _("to use"), "held": _("on an open sale"), "used": _("used"), "redeemed": _("used"),
-             "returned": _("points returned (refund)")}
+             "returned": _("points returned (refund)"),
+             "issued": _("to use"), "void": _("voided")}  # a milestone code's status (services/milestones.py)
     return words.get(status, status)

@@ -65,7 +65,8 @@ def test_the_programme_page_saves_the_reward_mode_and_the_referral_thanks_under_
     assert 'name="reward_mode" value="redeem" checked' in page and 'name="reward_mode" value="milestone"' in page
     assert 'name="referral_thanks_email"' in page
     assert "Milestones: lifetime points unlock a code" in text(page) and "Thank the referrer by e-mail" in text(page)
-    fields = {**PROGRAM_FORM, "reward_mode": "milestone", "referral_thanks_email": ["false", "true"]}
+    fields = {**PROGRAM_FORM, "reward_mode": "milestone", "referral_thanks_email": ["false", "true"],
+              "past_clients": "later"}  # Hélène is past a reward: the switch's question (test_milestone_switch.py)
     answer = post(browser, "/manage/program", "/manage/program", **fields)
     assert answer.status_code == 302, text(answer.get_data(as_text=True))[:600]
     program = api.ok("GET", "/program")

@@ -42,7 +42,7 @@ def program_save():
     past = reward_prompt.rewards_to_ask_about(version_settings(before), changes)
     if past and choice is None:
         return reward_prompt.ask_first("manage/program.html", sum(reward["count"] for reward in past),
-                                       rewards=past, **page_context())
+                                       past_rewards=past, **page_context())
     after = program_service.update_program(acting_manager(), changes)
     if after.version == before.version:
         flash(_("Nothing changed."), "info")

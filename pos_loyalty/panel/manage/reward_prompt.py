@@ -49,13 +49,13 @@ def rewards_to_ask_about(before: dict, changes: dict) -> list[dict]:
             for reward, count in sorted(counted, key=lambda pair: (pair[0].points_cost, pair[0].id)) if count]
 
 
-def ask_first(template: str, count: int, points_cost: int | None = None, rewards: list[dict] | None = None,
+def ask_first(template: str, count: int, points_cost: int | None = None, past_rewards: list[dict] | None = None,
               **context):
     """The page again with the question above the form; what was typed rides along in hidden fields.
-    `rewards` (the switch to milestone mode) lists a count per reward instead of one threshold's."""
+    `past_rewards` (the switch to milestone mode) lists a count per reward instead of one threshold's."""
     fields = [(name, value) for name, value in request.form.items(multi=True)
               if name not in ("csrf_token", "past_clients")]
-    question = {"count": count, "points_cost": points_cost, "rewards": rewards or [], "fields": fields,
+    question = {"count": count, "points_cost": points_cost, "rewards": past_rewards or [], "fields": fields,
                 "action": request.path}
     return render_template(template, errors={}, past_prompt=question, **context)
 
