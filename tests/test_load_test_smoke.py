@@ -12,7 +12,7 @@ import pytest
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "load_test.py"
 MUST_BE_ZERO = ("errors", "inconsistent accounts", "sales paid twice", "sales credited twice",
                 "sales paid unknown to their till", "sales a till paid left unpaid", "sales no till made",
-                "keys stuck")
+                "keys stuck", "successes with no answer kept")
 
 
 @pytest.fixture
@@ -70,10 +70,12 @@ def check_the_checks(url: str) -> None:
             "WHERE kind = 'earn' AND points > 0 ORDER BY id LIMIT 1 RETURNING account_id").fetchone()[0])
         connection.execute("UPDATE idempotency_records SET status_code = 0 WHERE id = "
                            "(SELECT min(id) FROM idempotency_records)")
-    after = load_test.check_books(app, [load_test.TillRecord(made=set(sales[1:]), paid=set())])
+    answered_unkept = load_test.TillRecord(made=set(sales[1:]), paid=set(), answered_keys={"a key never stored"})
+    after = load_test.check_books(app, [answered_unkept])
     assert after["inconsistent accounts"] == len(spoilt)
     assert (after["sales paid twice"], after["sales credited twice"], after["keys stuck"]) == (1, 1, 1)
     assert after["sales no till made"] == 1 and after["sales paid unknown to their till"] == len(sales)
+    assert after["successes with no answer kept"] == 1
 
 
 def test_killed_workers_and_cut_connections_lose_no_sale_and_pay_none_twice(postgres_url, tmp_path):
