@@ -226,7 +226,8 @@ class Till(threading.Thread):
         if self.rng.random() < REDEEM_SHARE:
             answer = self.call("redeem", f"/sales/{sale['id']}/redemptions", {"reward_id": self.reward_id},
                                prefix + "-redeem")
-            if answer is not None and answer.status_code == 409:  # another till spent the points first
+            if answer is not None and answer.status_code == 409 and (answer.json().get("error") or {}).get(
+                    "code") == "insufficient_points":  # other tills spent the client's points first
                 self.record.refused_redemptions += 1
             elif not self.expect(answer, 201, "redeem"):
                 return

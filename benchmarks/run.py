@@ -520,8 +520,8 @@ def load_test(results: dict, quick: bool) -> list[dict]:
         names = (("sales paid twice", "inconsistent accounts", "keys stuck", "errors") if faults
                  else ("errors", "inconsistent accounts"))
         value = ", ".join(f"{figure[name]} {name}" for name in names)
-        goals.append({"goal": f"{label}, {figure['tills']} tills, {figure['sales per second']} sales/s (all 0, "
-                              f"every check of the books)", "value": value,
+        goals.append({"goal": f"{label} ({figure['tills']} tills, {figure['seconds']} s, {figure['sales per second']} "
+                              "sales/s): every count 0", "value": value,
                       "verdict": verdict(figure["verdict"] == "PASS")})
     return goals
 
