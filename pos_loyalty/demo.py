@@ -56,6 +56,7 @@ LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Pet
               "Morel", "Girard", "André", "Lefebvre", "Mercier", "Dupré", "Faure", "Rousseau", "Blanc", "Guérin"]
 CLIENTS = 50
 SEED = 2026
+VALIDITY_MONTHS = 12
 
 
 Progress = Callable[[int, int], None]  # (days replayed, days in all)
@@ -118,8 +119,8 @@ def _set_up_program(manager: Actor) -> list[int]:
                                         "price": Decimal(price)})
     for code, display_name in CATEGORY_NAMES.items():  # the till shows "Couleur", never "colour"
         catalogue.set_category_name(manager, code, display_name)
-    program.update_program(manager, {"points_per_unit": Decimal("1"), "validity_months": 12, "referrer_bonus": 30,
-                                     "welcome_bonus": 10, "products_earn": True})
+    program.update_program(manager, {"points_per_unit": Decimal("1"), "validity_months": VALIDITY_MONTHS,
+                                     "referrer_bonus": 30, "welcome_bonus": 10, "products_earn": True})
     program.create_rule(manager, "category", {"category": "colour", "points": 20})
     program.create_rule(manager, "service", {"service_code": "SK", "points": 50})
     program.create_rule(manager, "multiplier", {"factor": "2", "starts_on": None, "ends_on": None, "weekdays": [2],

@@ -51,14 +51,6 @@ class UseCaseTill:
     def day_done(self) -> None:
         pass
 
-    def _next_sale_id(self) -> int:
-        """Ids taken a few at a time (a sequence's values on PostgreSQL; on SQLite the batch is the only
-        writer, and the ids a batch did not use are simply never written)."""
-        if not self._sale_ids:
-            with db.session.no_autoflush:  # nothing pending names a sale that is not written yet
-                self._sale_ids = _new_ids(Sale.__table__, 16)
-        return self._sale_ids.pop(0)
-
     def open_sale(self, client_id: int, lines: list[dict]) -> int:
         return sales.create_sale(self.till, {"client_id": client_id, "lines": lines}).id
 
@@ -125,7 +117,7 @@ class BatchTill(UseCaseTill):
     def _begin(self) -> None:
         self._transaction = transaction()
         self._transaction.__enter__()
-        self._days, self._sale_ids = 0, []
+        self._days = 0
         self.accounts = ledger.lock_accounts(self.client_ids)  # locked until the batch commits
         for account in self.accounts.values():  # read now, while nothing waits to be flushed; then kept up to date
             ledger.open_lots(account)
@@ -150,29 +142,15 @@ class BatchTill(UseCaseTill):
             self._rewards[reward.id] = (RewardTerms(reward.name, reward.kind, reward.value),
                                         RewardOffer(reward.id, reward.name, reward.points_cost), reward.sale_earns)
 
-    def _next_sale_id(self) -> int:
-        """Ids taken a few at a time (a sequence's values on PostgreSQL; on SQLite the batch is the only
-        writer, and the ids a batch did not use are simply never written)."""
-        if not self._sale_ids:
-            with db.session.no_autoflush:  # nothing pending names a sale that is not written yet
-                self._sale_ids = _new_ids(Sale.__table__, 16)
-        return self._sale_ids.pop(0)
-
-    def _next_sale_id(self) -> int:
-        """Ids taken a few at a time (a sequence's values on PostgreSQL; on SQLite the batch is the only
-        writer, and the ids a batch did not use are simply never written)."""
-        if not self._sale_ids:
-            with db.session.no_autoflush:  # nothing pending names a sale that is not written yet
-                self._sale_ids = _new_ids(Sale.__table__, 16)
-        return self._sale_ids.pop(0)
-
     def open_sale(self, client_id: int, lines: list[dict]) -> int:
         """create_sale's sale, its lines from the catalogue's (sales.build_lines).
 
         The sale's row is written at once, alone (one short insert): the ledger's entries name it by its id,
         with no relationship that would make the session write it before them. It then stays in the session
         as if read, and its lines, rewards, payments and points are written with the batch's other rows."""
-        row = {"id": self._next_sale_id(), "salon_id": self.till.salon_id, "till_id": self.till.till_id,
+        with db.session.no_autoflush:  # nothing pending names a sale not written yet
+            sale_id = _new_ids(Sale.__table__, 1)[0]  # the next of the sequence on PostgreSQL: no gaps
+        row = {"id": sale_id, "salon_id": self.till.salon_id, "till_id": self.till.till_id,
                "client_id": client_id, "status": "open", "source": "till", "external_ref": None,
                "discount_code": None, "code_discount": Decimal(0), "created_at": runtime().now(),
                "created_by": self.till.name, "paid_at": None, "closed_at": None, "program_version": None,
@@ -193,14 +171,15 @@ class BatchTill(UseCaseTill):
         return sale.id
 
     def hold(self, sale_id: int, reward_id: int) -> bool:
-        """hold_reward: the client's expired points swept first; a reward the summary does not offer (a
-        negative balance, too few points available) or that discounts nothing is refused."""
+        """hold_reward: a reward the summary does not offer on the balance without its expired points (a
+        negative balance, too few points available) or that discounts nothing is refused, and changes
+        nothing (hold_reward's refusal rolls its sweep back); a reward held sweeps the expired points first."""
         sale = self._open[sale_id]
         account = self.accounts[sale.client_id]
         clock = salon_time(self.till.salon_id)
-        ledger.sweep_expired(account, clock.today, clock.zone, clock.salon.locale)
         terms, offer, sale_earns = self._rewards[reward_id]
-        if not summarise(account.balance, account.held, (), [offer], clock.today).eligible_rewards:
+        balance = ledger.live_balance(account, clock.today)
+        if not summarise(balance, account.held, (), [offer], clock.today).eligible_rewards:
             return False
         try:
             claim = reward_claim(terms, priced_lines(sale), sale_money(sale).pricing.to_pay)
@@ -208,6 +187,7 @@ class BatchTill(UseCaseTill):
             return False
         if claim.amount <= 0:
             return False
+        ledger.sweep_expired(account, clock.today, clock.zone, clock.salon.locale)
         sale.redemptions.append(Redemption(
             sale_id=sale.id, reward_id=reward_id, account_id=account.id, name=terms.name, kind=terms.kind,
             value=terms.value, points_cost=offer.points_cost, sale_earns=sale_earns, status="held",
