@@ -1,5 +1,4 @@
 """The demo salon: believable, consistent to the point, loaded once; its batched year is the use cases' year."""
-import pytest
 from sqlalchemy import func, select
 
 from pos_loyalty.extensions import db
