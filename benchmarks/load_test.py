@@ -378,6 +378,8 @@ def main() -> int:
                             ("threads", 1, 16)):
         if not low <= getattr(options, name) <= high:
             parser.error(f"--{name} must be between {low} and {high}")
+    if options.workers * options.threads > 64:  # a database connection each, and PostgreSQL allows 100 in all
+        parser.error("--workers × --threads must be at most 64")
     reason = postgres_unavailable_reason()
     if reason:
         print(reason, file=sys.stderr)
