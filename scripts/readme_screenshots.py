@@ -1,5 +1,6 @@
 """The README's screenshots, taken on the demo salon: the till with a sale under way at 1024×768 and on a
-phone, and every back-office page at 1024×768 (and one on a phone).
+phone, the till in milestone mode (the manager switches the programme and gives the clients already past a
+reward their codes) at both sizes, and every back-office page at 1024×768 (and one on a phone).
 
 Usage: .venv/bin/python scripts/readme_screenshots.py [docs]
 Loads the demo into a temporary SQLite file, serves it on a loopback port, signs the manager in through
@@ -55,6 +56,11 @@ def main(target: str = "docs") -> None:
                 print(out / f"manage-{name}{suffix}.png")
         for viewport, suffix in (({"width": 1024, "height": 768}, "1024"), ({"width": 390, "height": 844}, "390")):
             till_walk(browser, base, viewport, out / f"till-{suffix}.png", client_name)
+        switch_to_milestones(browser, base)
+        with app.app_context():
+            holder = client_with_codes()
+        for viewport, suffix in (({"width": 1024, "height": 768}, "1024"), ({"width": 390, "height": 844}, "390")):
+            milestone_till_walk(browser, base, viewport, out / f"till-milestone-{suffix}.png", holder)
         browser.close()
     server.shutdown()
 
@@ -98,6 +104,70 @@ def till_walk(browser, base: str, viewport: dict, path, client_name: str) -> Non
         expect(page.locator(".lines")).to_contain_text(service)
     page.locator("button.reward.eligible").first.tap()
     expect(page.locator(".applied").first).to_be_visible()
+    page.screenshot(path=str(path))
+    print(path)
+    context.close()
+
+
+def switch_to_milestones(browser, base: str) -> None:
+    """The manager switches the programme to milestone mode and gives the clients already past a reward
+    their codes now, through /manage/program's question."""
+    from playwright.sync_api import expect
+
+    page = browser.new_context(viewport={"width": 1024, "height": 768}, locale="fr-FR").new_page()
+    page.goto(base + "/login")
+    page.get_by_text("Isabelle (gérante)").click()
+    page.locator("input[name=pin]").fill("9876")
+    page.locator("form.login-form button[type=submit]").click()
+    page.goto(base + "/manage/program")
+    page.locator("input[name=reward_mode][value=milestone]").check()
+    page.locator("form.settings button[type=submit].primary").click()
+    page.get_by_test_id("past-now").click()
+    expect(page.locator("input[name=reward_mode][value=milestone]")).to_be_checked()
+    page.context.close()
+
+
+def client_with_codes() -> str:
+    """A demo client with two codes to use (or else the most), so that the next reward shows too."""
+    from sqlalchemy import func, select
+
+    from pos_loyalty.extensions import db
+    from pos_loyalty.models import Client, RewardGrant
+
+    count = func.count(RewardGrant.id)
+    client = db.session.execute(
+        select(Client).join(RewardGrant, RewardGrant.client_id == Client.id)
+        .where(RewardGrant.source == "milestone", RewardGrant.status == "available")
+        .group_by(Client.id).order_by((count == 2).desc(), count.desc(), Client.id).limit(1)).scalar_one()
+    return f"{client.first_name} {client.last_name}"
+
+
+def milestone_till_walk(browser, base: str, viewport: dict, path, client_name: str) -> None:
+    """Milestone mode at the till: the client's codes as buttons, the next reward by lifetime points, a
+    service on the sale (the sale left open by the other walk is cancelled first)."""
+    import re
+
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=viewport, locale="fr-FR", has_touch=True,
+                                  is_mobile=viewport["width"] < 600)
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.get_by_text("Camille (caisse)").tap()
+    page.locator("input[name=pin]").fill("1234")
+    page.locator("form.login-form button[type=submit]").tap()
+    expect(page.locator(".catalogue, #client-search").first).to_be_visible()
+    if page.locator(".pay-bar").count():
+        page.locator(".pay-bar .cancel summary").tap()
+        page.locator(".pay-bar .cancel button.danger").tap()
+        expect(page.locator(".pay-bar")).to_have_count(0)
+    if not page.locator("#client-search").count():  # a client left attached
+        page.locator("#client-card form[action$='/attach'] button").tap()
+    page.fill("#client-search", client_name.split()[-1])
+    page.get_by_role("button", name=re.compile(client_name)).first.tap()
+    page.get_by_role("button", name=re.compile("Balayage")).first.tap()
+    expect(page.locator(".lines")).to_contain_text("Balayage")
+    expect(page.get_by_test_id("client-codes")).to_be_visible()
     page.screenshot(path=str(path))
     print(path)
     context.close()

@@ -36,15 +36,18 @@ def fits_without_scrolling(page) -> bool:
 
 
 @pytest.fixture
-def marc(app, api, salon):
+def marc(app, api, salon, clock):
     """Milestone mode; Marc's 950 lifetime points unlocked “10 € offerts” (100) and “Bon de 50 €” (900); the next
-    reward, “Coffret soin”, is at 1500. Hélène (200 points from redeem mode) has no code."""
+    reward, “Coffret soin”, is at 1500. Thirteen months later his points have expired (balance 0): the thresholds
+    still read his lifetime points. Hélène (200 points from redeem mode, expired too) has no code."""
     add_reward(api, "Coffret soin", 1500, value="80.00")
     set_program(api, reward_mode="milestone")
     client = new_client(api, "Marc", "Lenoir", phone="06 98 76 54 32")
     give_points(api, client["id"], 950)
     codes = codes_of(app, client["id"])
     assert set(codes) == {"10 € offerts", "Bon de 50 €"}
+    clock.advance(days=400)
+    assert api.ok("GET", f"/clients/{client['id']}/loyalty")["balance"] == 0
     return {**salon, "marc": client, "codes": codes}
 
 
@@ -60,10 +63,11 @@ def test_the_till_with_codes(live_server, context, marc, shoot):
     expect(till.get_by_test_id(f"code-{small}")).to_contain_text("10 € offerts")
     expect(till.get_by_test_id(f"code-{big}")).to_contain_text("Bon de 50 €")
     expect(till.get_by_test_id("next-reward")).to_have_text("Prochaine récompense : Coffret soin dans 550 points")
+    expect(till.locator("#typed-code")).to_have_count(0)  # his codes are all buttons: nothing to type
     till.get_by_role("button", name=re.compile("Portrait studio")).click()
     expect(till.get_by_test_id("due")).to_have_text("75,00 €")
     shoot(till, "milestone-till-1024")
-    for seen in (till.get_by_test_id(f"code-{small}"), till.get_by_test_id(f"code-{big}"), till.locator("#typed-code"),
+    for seen in (till.get_by_test_id(f"code-{small}"), till.get_by_test_id(f"code-{big}"),
                  till.get_by_test_id("quote"), till.get_by_role("button", name="Carte")):
         expect(seen).to_be_in_viewport(ratio=1)  # all on one screen, nothing scrolled away inside a box
     assert fits_without_scrolling(till), "the till at 1024×768 scrolls"
@@ -73,7 +77,7 @@ def test_the_till_with_codes(live_server, context, marc, shoot):
     expect(applied).to_contain_text("Bon de 50 €")
     expect(applied).to_contain_text("−0 points")
     expect(till.get_by_test_id("due")).to_have_text("25,00 €")
-    expect(till.get_by_test_id("balance")).to_have_text("950")
+    expect(till.get_by_test_id("balance")).to_have_text("0")
     expect(till.get_by_test_id(f"code-{big}")).to_have_count(0)  # one reward per sale: the buttons go
     expect(applied).to_be_in_viewport(ratio=1)
     shoot(till, "milestone-till-code-held-1024")
@@ -125,6 +129,7 @@ def test_the_clients_card_shows_the_code_big_and_copyable(browser, live_server, 
     try:
         page = context.new_page()
         page.goto(live_server + url[url.index("/card/"):])
+        expect(page.get_by_test_id("card-balance")).to_have_text("0")  # expired; the progress is lifetime
         codes = page.get_by_test_id("card-code")
         expect(codes).to_have_count(2)
         box = page.locator(f"#code-{small}")
