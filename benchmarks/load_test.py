@@ -99,7 +99,7 @@ class Gunicorn:
     """gunicorn on a loopback socket bound here and handed over (fd://): no other process can take the port.
     Each worker marks itself ready in a folder once the app is loaded (benchmarks/load_test_gunicorn.py)."""
 
-    def __init__(self, url: str, workers: int, threads: int):
+    def __init__(self, url: str, workers: int, threads: int, preload: bool):
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
         if gunicorn is None:
             raise SystemExit("gunicorn is not installed: pip install -e '.[test]'")
@@ -113,11 +113,12 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [gunicorn, "--config", str(ROOT / "benchmarks" / "load_test_gunicorn.py"), "--workers", str(workers),
              "--worker-class", "gthread", "--threads", str(threads), "--bind", f"fd://{listener.fileno()}",
-             "--graceful-timeout", "5", "--log-level", "error", "pos_loyalty:create_app()"],
+             "--graceful-timeout", "5", "--log-level", "error", *(["--preload"] if preload else []),
+             "pos_loyalty:create_app()"],
             env=env, stdout=subprocess.DEVNULL, stderr=self.log, pass_fds=(listener.fileno(),))
         listener.close()  # gunicorn holds its own descriptor of it
         self.url = f"http://127.0.0.1:{self.port}"
-        self.workers = workers
+        self.workers, self.preload = workers, preload
 
     def worker_pids(self) -> list[int]:
         """The master's children right now (Linux)."""
@@ -369,6 +370,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=200, help="clients the tills sell to, 1 to 5000")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes, 1 to 16")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker, 1 to 16")
+    parser.add_argument("--no-preload", action="store_true",
+                        help="each gunicorn worker loads the app itself (a killed worker's replacement takes seconds)")
     parser.add_argument("--faults", action="store_true",
                         help="SIGKILL a worker every 2 s and cut the database connections once mid-run")
     parser.add_argument("--database-url", help="an empty, migrated PostgreSQL database to use (kept after)")
@@ -392,7 +395,7 @@ def main() -> int:
 
     began = time.monotonic()
     app = make_app(url)
-    server = Gunicorn(url, options.workers, options.threads)  # its workers load the app while we set up
+    server = Gunicorn(url, options.workers, options.threads, not options.no_preload)  # loads while we set up
     faults = None
     try:
         setup = set_up(app, options.tills, options.clients)
@@ -423,7 +426,8 @@ def main() -> int:
     errors = [error for record in records for error in record.errors]
     results = {
         "tills": options.tills, "seconds": round(elapsed, 1), "clients": options.clients,
-        "workers": options.workers, "threads": options.threads, "faults": options.faults,
+        "workers": options.workers, "threads": options.threads, "preload": not options.no_preload,
+        "faults": options.faults,
         "set up s": round(set_up_s, 1), "server start s": round(boot_s, 1),
         "sales per second": round(sum(len(r.paid) for r in records) / elapsed, 1),
         "steps": {step: summary(samples) for step in STEPS
@@ -443,7 +447,8 @@ def main() -> int:
 
     mode = " with faults" if options.faults else ""
     print(f"pos_loyalty load test{mode}: {options.tills} tills, {options.clients} clients, gunicorn "
-          f"{options.workers} workers × {options.threads} threads on PostgreSQL, {results['seconds']} s")
+          f"{options.workers} workers × {options.threads} threads{'' if options.no_preload else ' (preload)'} on "
+          f"PostgreSQL, {results['seconds']} s")
     print(f"  sales per second: {results['sales per second']} ({results['sales paid']} sales paid)")
     for step, figure in results["steps"].items():
         print(f"  {step:<7} p50 {figure['median_ms']:>8} ms   p99 {figure['p99_ms']:>8} ms   n {figure['n']}")
