@@ -1,20 +1,21 @@
 """The load test of issue 14: many tills at once against gunicorn on PostgreSQL, then the books checked.
 
-    python benchmarks/load_test.py [--tills 32] [--seconds 60] [--clients 200] [--workers 4] [--faults]
-                                   [--database-url URL] [--json FILE]
+    python benchmarks/load_test.py [--tills 32] [--seconds 60] [--clients 200] [--workers 4] [--threads 4]
+                                   [--faults] [--no-preload] [--database-url URL] [--json FILE]
 
-gunicorn (gthread workers) serves the app on a loopback port, on a PostgreSQL database made for the run
-(or the empty, migrated one --database-url names). Each till is a thread with a till token of its own
+gunicorn (gthread workers, --preload: the master loads the app once and a killed worker is replaced by a
+fork at once) serves the app on a loopback port, on a PostgreSQL database made for the run (or the empty,
+migrated one --database-url names). Each till is a thread with a till token of its own
 (a till of its own, as a salon's tills each have one) doing whole checkouts through the JSON API: a sale
 for a client with a colour service (a category rule is in force) and a cut or a product, a reward redeemed
 for about one sale in three, the payment. Every write carries an Idempotency-Key, and a call that fails
 (connection error, 5xx) is sent again with the same key, as a host POS does.
 
-It prints sales per second, the median and p99 of each step, the errors (a call that failed for good, or
+It prints sales per second, the p50 and p99 of each step (as a till waits: retries included), the errors (a call that failed for good, or
 answered what a till does not expect) and then reads the database: every account's balance against its
 ledger and its open lots, its held points against the rewards held; every sale paid once or not at all,
-credited once, known to a till (a create replayed never makes a second sale); no Idempotency-Key left
-claimed without an answer. With --faults a thread SIGKILLs one gunicorn worker every two seconds (its
+its entries equal to its points, known to a till (a create replayed never makes a second sale); no Idempotency-Key left
+claimed without an answer, and every write a till saw succeed kept for a replay. With --faults a thread SIGKILLs one gunicorn worker every two seconds (its
 master starts another) and, once mid-run, ends every database connection of the app. The exit status is
 1 when any count that must be 0 is not.
 """
