@@ -11,13 +11,14 @@ for a client with a colour service (a category rule is in force) and a cut or a 
 for about one sale in three, the payment. Every write carries an Idempotency-Key, and a call that fails
 (connection error, 5xx) is sent again with the same key, as a host POS does.
 
-It prints sales per second, the p50 and p99 of each step (as a till waits: retries included), the errors (a call that failed for good, or
-answered what a till does not expect) and then reads the database: every account's balance against its
-ledger and its open lots, its held points against the rewards held; every sale paid once or not at all,
-its entries equal to its points, known to a till (a create replayed never makes a second sale); no Idempotency-Key left
-claimed without an answer, and every write a till saw succeed kept for a replay. With --faults a thread SIGKILLs one gunicorn worker every two seconds (its
+It prints sales per second, the p50 and p99 of each step (as a till waits: retries included), the errors
+(a call that failed for good, or answered what a till does not expect) and then reads the database: every
+account's balance against its ledger and its open lots, its held points against the rewards held; every
+sale paid once or not at all, its entries equal to its points, known to a till (a create replayed never
+makes a second sale); no Idempotency-Key left claimed without an answer, and every write a till saw
+succeed kept for a replay. With --faults a thread SIGKILLs one gunicorn worker every two seconds (its
 master starts another) and, once mid-run, ends every database connection of the app. The exit status is
-1 when any count that must be 0 is not.
+1 when any count that must be 0 is not (or, with --faults, when no worker was killed or nothing was cut).
 """
 from __future__ import annotations
 
