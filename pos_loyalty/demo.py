@@ -90,8 +90,9 @@ def _build(progress: Progress, reference: bool = False) -> list[str]:
         salon = _set_up_salon()
         manager = Actor("Isabelle (gérante)", "manager", salon.id)
         till = Actor("Caisse 1", "till", salon.id, till_id=salon.tills[0].id)
-        reward_ids = _set_up_program(manager)
-        client_ids = _make_clients(till, rng)
+        with transaction():  # the catalogue, the programme and the clients: one commit, not a hundred
+            reward_ids = _set_up_program(manager)
+            client_ids = _make_clients(till, rng)
         played_on = UseCaseTill(till, manager) if reference else BatchTill(till, manager, client_ids)
         sold = _replay_year(frozen, now, played_on, manager, client_ids, reward_ids, rng, progress)
     finally:
