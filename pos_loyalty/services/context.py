@@ -7,7 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pos_loyalty.core.errors import NotFound
 from pos_loyalty.core.program import EarningRule, ProgramTerms
@@ -40,12 +40,31 @@ def salon_time(salon_id: int) -> SalonTime:
     return SalonTime(salon=salon, now=now, local=now.astimezone(ZoneInfo(salon.timezone)))
 
 
+def newest_version_number():
+    """The number of the program version in force, as a subquery: the API token's read joins it (and the
+    salon, and the till) so that a request's first round trip brings what every use case reads first."""
+    return select(func.max(ProgramVersion.version)).scalar_subquery()
+
+
+def hold_for_request(salon: Salon | None, till, version: ProgramVersion | None) -> None:
+    """Keep what the token's read brought for the rest of the request (the session's life): salon_time,
+    current_program and the sale's till then find them in the identity map, which holds objects weakly."""
+    db.session.info["held_for_request"] = (salon, till, version)
+    if version is not None:
+        db.session.info["program_version"] = version.version
+        db.session.info["program_version_held"] = version
+
+
 def current_program() -> ProgramVersion:
     # Versions are append-only: the newest one already in this session's identity map is only stale if a
     # new version was added, which new_version() signals by clearing the cached id.
     # The version is also held here: the identity map holds it weakly, and outside a use case (a GET) each
     # of a request's several reads would select it again once the previous reader dropped it.
     cached = db.session.info.get("program_version")
+    held = db.session.info.get("program_version_held")
+    # The held object itself while it is loaded and in this session (a use case asks several times).
+    if cached is not None and held is not None and held.__dict__.get("version") == cached and held in db.session:
+        return held
     if cached is not None:
         version = db.session.get(ProgramVersion, cached)
         if version is not None:
@@ -73,7 +92,12 @@ def terms_of(version: ProgramVersion) -> ProgramTerms:
 
 
 def current_terms() -> ProgramTerms:
-    return terms_of(current_program())
+    # A version never changes once written (append-only): its terms are built once per session and version.
+    version = current_program()
+    cached = db.session.info.get("program_terms")
+    if cached is None or cached[0] is not version:
+        cached = db.session.info["program_terms"] = (version, terms_of(version))
+    return cached[1]
 
 
 # Every change to a rule makes a new program version (services/program.py), so the rules in force under a

@@ -5,17 +5,18 @@ UPDATE on PostgreSQL; on SQLite the transaction itself began IMMEDIATE), so two 
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select
 
 from pos_loyalty.core.lots import LotView, is_expired, plan_credit, plan_debit
 from pos_loyalty.core.messages import message_fields, say
 from pos_loyalty.extensions import db
 from pos_loyalty.translatable import N_
-from pos_loyalty.models import LedgerEntry, LotConsumption, PointsAccount, PointsLot, Redemption
+from pos_loyalty.models import Client, LedgerEntry, LotConsumption, PointsAccount, PointsLot, Redemption
 from pos_loyalty.services.transaction import use_case_cache
 
 
@@ -26,6 +27,33 @@ def lock_accounts(client_ids: list[int]) -> dict[int, PointsAccount]:
         select(PointsAccount).where(PointsAccount.client_id.in_(client_ids))
         .order_by(PointsAccount.id).with_for_update().execution_options(populate_existing=True)
     ).all()
+    return _remember_locked(accounts)
+
+
+def lock_payer_accounts(client_id: int) -> tuple[Client, dict[int, PointsAccount]]:
+    """A payment's locks in one round trip: the client's account and, while the client has no paid sale
+    yet, its referrer's (the sale pays the referral bonus), in id order as lock_accounts takes them. The
+    clients' rows come along, read but not locked: as read before the lock was granted (see payments.py)."""
+    rows = db.session.execute(_payer_accounts_query(), {"client_id": client_id}).all()
+    clients = {row.Client.id: row.Client for row in rows}
+    if client_id not in clients:
+        raise LookupError(f"client {client_id} has no points account")
+    return clients[client_id], _remember_locked([row.PointsAccount for row in rows])
+
+
+@functools.cache
+def _payer_accounts_query():
+    """Built once (statement and cache key reused): lock_payer_accounts runs at every payment."""
+    client_id = bindparam("client_id")
+    referrer = (select(Client.referrer_id).where(Client.id == client_id, Client.first_paid_sale_id.is_(None))
+                .scalar_subquery())
+    return (select(PointsAccount, Client).join(Client, Client.id == PointsAccount.client_id)
+            .where(or_(PointsAccount.client_id == client_id, PointsAccount.client_id == referrer))
+            .order_by(PointsAccount.id).with_for_update(of=PointsAccount)
+            .execution_options(populate_existing=True))
+
+
+def _remember_locked(accounts) -> dict[int, PointsAccount]:
     cache = use_case_cache()
     if cache is not None:
         locked = cache.setdefault("locked_accounts", set())
@@ -69,9 +97,12 @@ def _lots_with_ids(lots: list[PointsLot]) -> list[PointsLot]:
 
 
 def _select_open_lots(account: PointsAccount) -> list[PointsLot]:
-    return list(db.session.scalars(
-        select(PointsLot).where(PointsLot.account_id == account.id, PointsLot.remaining > 0)
-    ))
+    return list(db.session.scalars(_open_lots_query(), {"account_id": account.id}))
+
+
+@functools.cache
+def _open_lots_query():
+    return select(PointsLot).where(PointsLot.account_id == bindparam("account_id"), PointsLot.remaining > 0)
 
 
 def _remember_lot(account: PointsAccount, lot: PointsLot) -> None:

@@ -1,9 +1,10 @@
 """Open a sale, attach its client, cancel it."""
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from pos_loyalty.core.errors import Conflict, Invalid, NotFound
@@ -21,16 +22,22 @@ from pos_loyalty.services.transaction import after_commit, transaction
 MAX_LINES = 200
 
 
-def get_sale(actor: Actor, sale_id: int, *, lock: bool = False) -> Sale:
-    """The acting salon's sale. Another salon's sale answers exactly as a sale that does not exist: its
-    existence is none of this salon's business (the clients and points are shared, the sales are not)."""
+@functools.cache
+def _sale_query(lock: bool):
+    """Built once per kind (the statement and its cache key are reused by every request)."""
     # With its lines, rewards and payments in the same round trip: a sale read is almost always priced.
-    query = (select(Sale).where(Sale.id == sale_id, Sale.salon_id == actor.salon_id)
+    query = (select(Sale).where(Sale.id == bindparam("sale_id"), Sale.salon_id == bindparam("salon_id"))
              .options(joinedload(Sale.lines), joinedload(Sale.redemptions), joinedload(Sale.payments)))
     if lock:
         # The row as it is once locked, even if this session read it before.
         query = query.with_for_update(of=Sale).execution_options(populate_existing=True)
-    sale = db.session.scalars(query).unique().first()
+    return query
+
+
+def get_sale(actor: Actor, sale_id: int, *, lock: bool = False) -> Sale:
+    """The acting salon's sale. Another salon's sale answers exactly as a sale that does not exist: its
+    existence is none of this salon's business (the clients and points are shared, the sales are not)."""
+    sale = db.session.scalars(_sale_query(lock), {"sale_id": sale_id, "salon_id": actor.salon_id}).unique().first()
     if sale is None:
         raise NotFound(f"Sale {sale_id} does not exist.", code="sale_not_found")
     return sale

@@ -5,20 +5,22 @@ that actor's salon: another salon's staff member or token is not found, exactly 
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from pos_loyalty.core.errors import Conflict, Invalid, NotFound
 from pos_loyalty.core.staff import PIN_RULE, STAFF_ROLES, TOKEN_ROLES, pin_is_valid
 from pos_loyalty.extensions import db
-from pos_loyalty.models import ApiToken, Salon, Staff, Till
+from pos_loyalty.models import ApiToken, ProgramVersion, Salon, Staff, Till
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import audit
 from pos_loyalty.services.actor import Actor
+from pos_loyalty.services.context import hold_for_request, newest_version_number
 from pos_loyalty.services.panel_sessions import end_sessions_of
 from pos_loyalty.services.secret_keys import digest, new_secret
 from pos_loyalty.services.setup import ensure_till, salon_by_code
@@ -316,13 +318,27 @@ def revoke_tokens(name: str, salon_code: str | None = None) -> list[ApiToken]:
         return rows
 
 
+@functools.cache
+def _token_query():
+    """Built once: the statement and its cache key are reused by every request."""
+    return (select(ApiToken.id, ApiToken.name, ApiToken.role, ApiToken.salon_id, ApiToken.till_id,
+                   ApiToken.revoked_at, ApiToken.expires_at, Salon, Till, ProgramVersion)
+            .outerjoin(Salon, Salon.id == ApiToken.salon_id)
+            .outerjoin(Till, Till.id == ApiToken.till_id)
+            .outerjoin(ProgramVersion, ProgramVersion.version == newest_version_number())
+            .where(ApiToken.token_hash == bindparam("token_hash")))
+
+
 def token_in_force(token: str):
     """The token's row (id, name, role, salon_id, till_id) if it is known, not revoked and not expired (by
     the injectable clock), else None. Read fresh on every request, as a plain row (no ORM object: this runs
-    before every API call): a revoke from any process stops the token at its very next request."""
-    row = db.session.execute(select(ApiToken.id, ApiToken.name, ApiToken.role, ApiToken.salon_id, ApiToken.till_id,
-                                    ApiToken.revoked_at, ApiToken.expires_at)
-                             .where(ApiToken.token_hash == digest(token))).first()
+    before every API call): a revoke from any process stops the token at its very next request.
+
+    The same round trip reads the token's salon and till and the program version in force, which nearly
+    every call reads next (services/context.py hold_for_request keeps them for the request)."""
+    row = db.session.execute(_token_query(), {"token_hash": digest(token)}).first()
+    if row is not None:
+        hold_for_request(row.Salon, row.Till, row.ProgramVersion)
     if row is None or row.revoked_at is not None:
         return None
     if row.expires_at is not None and row.expires_at <= runtime().now():
