@@ -96,7 +96,9 @@ class BatchTill(UseCaseTill):
 
     @contextmanager
     def batches(self) -> Iterator[None]:
-        event.listen(db.session, "before_flush", _number_new_rows)
+        numbering = db.engine.dialect.name == "sqlite"  # PostgreSQL's RETURNING already writes many rows at once
+        if numbering:
+            event.listen(db.session, "before_flush", _number_new_rows)
         try:
             try:
                 self._begin()
@@ -107,7 +109,8 @@ class BatchTill(UseCaseTill):
                 raise
             self._end()
         finally:
-            event.remove(db.session, "before_flush", _number_new_rows)
+            if numbering:
+                event.remove(db.session, "before_flush", _number_new_rows)
 
     def day_done(self) -> None:
         self._days += 1
@@ -227,9 +230,9 @@ class BatchTill(UseCaseTill):
 
 
 def _number_new_rows(session, _context, _instances) -> None:
-    """Give the new rows of NUMBERED their ids before the flush writes them, in the order they were added:
-    the session then writes each table in one executemany, where SQLite, whose RETURNING cannot tell
-    which id went to which of many rows, would take one insert per row."""
+    """On SQLite, give the new rows of NUMBERED their ids before the flush writes them, in the order they
+    were added: the session then writes each table in one executemany, where it would take one insert per
+    row, SQLite's RETURNING not telling which id went to which of many rows (PostgreSQL's does)."""
     new = [obj for obj in session.new if isinstance(obj, NUMBERED) and obj.id is None]
     for model in NUMBERED:
         rows = sorted((obj for obj in new if type(obj) is model), key=lambda obj: inspect(obj).insert_order)
