@@ -95,14 +95,15 @@ def test_the_till_with_codes(live_server, context, marc, shoot):
                            " return img.complete && img.naturalWidth > 300; }")
     shoot(till, "milestone-paid-1024")
 
-    # A code typed with no client attached: its owner is the sale's client.
+    # A code typed before anything, no client attached: its owner is attached, the reward waits for the first
+    # service (the sale with a line and no client is tests/panel/test_milestone_pages.py's).
     till.get_by_role("button", name="Nouvelle vente").click()
-    till.get_by_role("button", name=re.compile("Brushing")).click()
-    expect(till.get_by_test_id("due")).to_have_text("30,00 €")
     expect(till.get_by_test_id("attached-client")).to_have_count(0)
     till.fill("#typed-code", small.lower())
     till.get_by_role("button", name="Utiliser le code").click()
     expect(till.get_by_test_id("attached-client")).to_contain_text("Marc Lenoir")
+    expect(till.get_by_test_id("pending-reward")).to_contain_text("10 € offerts")
+    till.get_by_role("button", name=re.compile("Brushing")).click()
     expect(till.get_by_test_id("due")).to_have_text("20,00 €")
     expect(till.locator(".ticket li.applied")).to_contain_text("10 € offerts")
 
