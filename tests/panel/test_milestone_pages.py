@@ -145,6 +145,8 @@ def test_the_client_page_lists_the_codes_and_voids_one(app, api, milestone):
     page = browser.get(path).get_data(as_text=True)
     row = text(page[page.index(f'data-code="{code["code"]}"'):page.index("</tr>", page.index(code["code"]))])
     assert "10 € offerts" in row and "to use" in row and "Void" in row
+    next_reward = text(page[page.index('data-testid="next-reward"'):page.index("</p>", page.index('data-testid="next-reward"'))])
+    assert "lifetime points" in next_reward and "it costs" not in next_reward  # nothing costs points here
     answer = post(browser, path, f"{path}/codes/{code['grant_id']}/void")
     assert answer.status_code == 302
     assert codes_of(app, marc["id"])[0]["status"] == "void"
