@@ -45,6 +45,8 @@ STATE_DEPENDENT = {
                           " at most the total",
     "POST /api/v1/sales/{sale_id}/lines": "with catalogue_only, the code must be in the catalogue",
     "PUT /api/v1/sales/{sale_id}/client": "the client must exist",
+    "POST /api/v1/sales/{sale_id}/redemptions": "either reward_id (with grant_id for a granted reward) or a"
+                                                " milestone code, never both",
     "POST /api/v1/sales/{sale_id}/payments": "at most what is due (but in cash), more than 0",
     "POST /api/v1/rules": "a date range, a time range, each kind's own bounds",
     "PATCH /api/v1/rules/{rule_id}": "the fields of the rule's own kind, a date range, a time range",

@@ -52,6 +52,7 @@ BASELINES = {
     "POST /sales/{sale_id}/payments": lambda n, ids: {"amount": "1.00", "method": "card"},
     "GET /sales/{sale_id}/receipt": lambda n, ids: {"format": "text"},
     "POST /sales/{sale_id}/lines": lambda n, ids: {"code": "CUT", "quantity": 1},
+    "POST /sales/{sale_id}/redemptions": lambda n, ids: {"code": "KXQBRT"},  # a milestone code, typed
     "GET /reports/salons": lambda n, ids: {"from": "2026-01-01", "to": "2026-12-31"},
     "GET /reports/ranking": lambda n, ids: {"q": "Ana"},
     "PATCH /tills/{code}": lambda n, ids: {"name": f"Till {n}"},

@@ -3,9 +3,9 @@ past a threshold, issuing the reward to them when the manager says so, a client'
 Redeeming a code is `POST /sales/{id}/redemptions {"code"}` (api/sales.py)."""
 from __future__ import annotations
 
-from pos_loyalty.core.errors import Invalid
 from pos_loyalty.schemas.bodies import MilestoneCodeSchema
-from pos_loyalty.schemas.milestones import ClientsPastQuerySchema, ClientsPastSchema, IssuedToPastSchema
+from pos_loyalty.schemas.milestones import (ClientsPastQuerySchema, ClientsPastSchema, IssuedToPastSchema,
+                                          NewThresholdQuerySchema)
 from pos_loyalty.services import clients as client_service
 from pos_loyalty.services import milestones
 from pos_loyalty.services.program import get_reward
@@ -18,14 +18,11 @@ from .rewards import bp as rewards_bp
 
 @rewards_bp.route("/rewards/clients-past", methods=["GET"])
 @requires("manager")
-@rewards_bp.arguments(ClientsPastQuerySchema, location="query")
+@rewards_bp.arguments(NewThresholdQuerySchema, location="query")
 @rewards_bp.response(200, ClientsPastSchema)
 def clients_past_any(query):
     """Before adding a reward: how many clients' lifetime points already reach `points_cost` (required)."""
-    cost = query.get("points_cost")
-    if cost is None:
-        raise Invalid("Give the threshold: ?points_cost=100.", code="points_cost_required",
-                      details={"points_cost": ["Required."]})
+    cost = query["points_cost"]
     return {"clients_past": milestones.clients_past(None, cost), "reward_id": None, "points_cost": cost}
 
 
