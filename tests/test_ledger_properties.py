@@ -253,7 +253,7 @@ def test_ledger_invariants(backend, database_pools):
     # under its 15 minutes). PostgreSQL runs fewer:
     # the arithmetic is the same code, the server adds locking, not new paths. POS_LOYALTY_LEDGER_EXAMPLES
     # searches longer by hand (150 find a debt never paid back that 40 miss; tests/test_refunds.py pins it).
-    examples = (40 if backend == "sqlite" else 20) if os.environ.get("CI") == "true" else 30
+    examples = (40 if backend == "sqlite" else 30) if os.environ.get("CI") == "true" else 30
     examples = int(os.environ.get("POS_LOYALTY_LEDGER_EXAMPLES", examples))
     machine_test.settings = settings(max_examples=examples, stateful_step_count=30, deadline=None,
                                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
