@@ -53,32 +53,21 @@ def redeem_code():
         code = normalise_code(typed)
         if code is None:
             raise CodeRefused(_("A code is six letters."), code="code_refused")
-        grant = milestones.find_code(code)
-        if grant is None:
-            raise Conflict("no such code", code="code_not_found")
         open_sale = bool(screen.sale_id) and sales.get_sale(actor, screen.sale_id).status == "open"
         attached = sales.get_sale(actor, screen.sale_id).client_id if open_sale else screen.client_id
-        if attached is not None and attached != grant.client_id:
-            raise Conflict("another client", code="code_other_client")
-        if grant.status != "available":
-            raise Conflict(grant.status, code=f"code_{grant.status}")
+        grant = redemptions.usable_code(code, attached)  # the API's own checks, before anything changes
         if attached is None:
             attach(grant.client_id)  # the code's owner is the sale's client
-        if not open_sale:
-            # No sale yet: held by the first line, as a reward tapped before it is (checkout.pending_reward).
-            session["pending_reward"] = {"reward_id": grant.reward_id, "grant_id": grant.id,
-                                         "client_id": grant.client_id}
-            focus_next("catalogue-filter")
+        if open_sale:
+            focus_next("amount")
+            redemptions.redeem_code(actor, screen.sale_id, code)
             return None
-        focus_next("amount")
-        hold_code(actor, screen.sale_id, code, grant)
+        # No sale yet: held by the first line, as a reward tapped before it is (checkout.pending_reward).
+        session["pending_reward"] = {"reward_id": grant.reward_id, "grant_id": grant.id,
+                                     "client_id": grant.client_id}
+        focus_next("catalogue-filter")
     except CodeRefused:
         raise
     except DomainError as error:
         raise CodeRefused(code_refusal(error), code="code_refused") from None
     return None
-
-
-def hold_code(actor, sale_id: int, code: str, grant) -> None:
-    """The API's redemption by code: one rule for the till and POST /sales/{id}/redemptions {"code"}."""
-    redemptions.redeem_code(actor, sale_id, code)

@@ -99,21 +99,28 @@ def redeem_code(actor: Actor, sale_id: int, code: str) -> Redemption:
     with transaction():
         sale = get_sale(actor, sale_id, lock=True)
         require_open(sale)
-        found = milestones.find_code(code)
-        if found is None or found.source != milestones.SOURCE:
-            raise NotFound(f"No code “{code}”.", code="code_not_found")
-        # Locked and read as it is now: two tills typing the same code at once, one wins.
-        grant = db.session.get(RewardGrant, found.id, with_for_update=True, populate_existing=True)
+        grant = usable_code(code, sale.client_id, lock=True)
         if sale.client_id is None:
             attach_client(actor, sale.id, grant.client_id)
-        elif sale.client_id != grant.client_id:
-            raise Conflict(f"Code {grant.code} belongs to another client.", code="code_other_client")
-        refusals = {"used": ("was used already", "code_used"), "void": ("was voided", "code_void"),
-                    "held": ("is on another open sale", "code_held")}
-        if grant.status in refusals:
-            words, refusal = refusals[grant.status]
-            raise Conflict(f"Code {grant.code} {words}.", code=refusal)
         return hold_reward(actor, sale.id, grant.reward_id, grant.id)
+
+
+def usable_code(code: str, client_id: int | None, lock: bool = False) -> RewardGrant:
+    """The milestone code `code` if `client_id` (or anyone, when None) may use it now; else the refusal. The
+    API's redemption and the till's code typed before any sale both ask here."""
+    found = milestones.find_code(code)
+    if found is None or found.source != milestones.SOURCE:
+        raise NotFound(f"No code “{code}”.", code="code_not_found")
+    # Locked and read as it is now: two tills typing the same code at once, one wins.
+    grant = db.session.get(RewardGrant, found.id, with_for_update=True, populate_existing=True) if lock else found
+    if client_id is not None and client_id != grant.client_id:
+        raise Conflict(f"Code {grant.code} belongs to another client.", code="code_other_client")
+    refusals = {"used": ("was used already", "code_used"), "void": ("was voided", "code_void"),
+                "held": ("is on another open sale", "code_held")}
+    if grant.status in refusals:
+        words, refusal = refusals[grant.status]
+        raise Conflict(f"Code {grant.code} {words}.", code=refusal)
+    return grant
 
 
 def release_reward(actor: Actor, sale_id: int, redemption_id: int) -> None:
