@@ -73,6 +73,16 @@ def database_url(backend, database_pools):
 
 
 @pytest.fixture
+def postgres_url(database_pools):
+    """A fresh, migrated PostgreSQL database (skips without a server, fails under CI=true): for the tests
+    that need PostgreSQL's concurrency whatever the backend (gunicorn, the load test)."""
+    pool = database_pools("postgresql")
+    url = pool.fresh()
+    yield url
+    pool.drop(url)
+
+
+@pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(START)
 

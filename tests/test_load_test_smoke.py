@@ -7,21 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "load_test.py"
 MUST_BE_ZERO = ("errors", "inconsistent accounts", "sales paid twice", "sales whose entries are not their points",
                 "sales paid unknown to their till", "sales a till paid left unpaid", "sales no till made",
                 "keys stuck", "successes with no answer kept")
-
-
-@pytest.fixture
-def postgres_url(database_pools):
-    """A fresh, migrated PostgreSQL database (skips without a server, fails under CI=true)."""
-    pool = database_pools("postgresql")
-    url = pool.fresh()
-    yield url
-    pool.drop(url)
 
 
 def run_load_test(url: str, tmp_path: Path, *options: str) -> tuple[dict, str]:

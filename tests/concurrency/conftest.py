@@ -14,14 +14,6 @@ import pytest
 import requests
 
 
-@pytest.fixture
-def postgres_url(database_pools):
-    pool = database_pools("postgresql")
-    url = pool.fresh()
-    yield url
-    pool.drop(url)
-
-
 def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
