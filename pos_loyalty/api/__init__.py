@@ -1,6 +1,8 @@
 """The JSON API under /api/v1: one blueprint per resource, one error body, bearer tokens."""
 from __future__ import annotations
 
+import threading
+
 from flask import Flask
 from flask_smorest import Api, Blueprint
 from werkzeug.routing import IntegerConverter
@@ -17,9 +19,63 @@ class IdConverter(IntegerConverter):
 
 
 class LoyaltyApi(Api):
-    """flask-smorest, documenting our error body ({"error": {code, message, details}}) as the default."""
+    """flask-smorest, documenting our error body ({"error": {code, message, details}}) as the default, and
+    writing the OpenAPI document when it is first read instead of at start-up.
+
+    Documenting the blueprints (apispec turning every marshmallow schema into JSON Schema) was half of
+    create_app's time, paid by every start and every test, while only /api/v1/openapi.json, the docs pages
+    and `flask openapi` read the document. So register_blueprint registers the routes at once and keeps the
+    documentation steps, in their order; reading `spec` runs whatever is still kept (once, under a lock:
+    the server's threads may ask for the document together), so the document is the same as if written at
+    start-up, and everything that reads `spec` (flask-smorest's own views and commands too) sees it whole.
+    """
 
     from pos_loyalty.schemas.bodies import ErrorSchema as ERROR_SCHEMA  # noqa: N811 - the name flask-smorest reads
+
+    def __init__(self, app=None, **kwargs):
+        self._spec = None
+        self._document_steps: list = []  # callables taking the APISpec, run in order on the first read
+        self._document_lock = threading.RLock()
+        self._documenting = False
+        super().__init__(app, **kwargs)
+
+    @property
+    def spec(self):
+        if self._document_steps or self._documenting:  # another thread may be writing it: wait for it
+            self._complete_document()
+        return self._spec
+
+    @spec.setter
+    def spec(self, value) -> None:  # flask-smorest assigns it (None, then its APISpec)
+        self._spec = value
+
+    def document_later(self, step) -> None:
+        """`step(spec)` adds to the document when it is first read, after the steps kept before it."""
+        self._document_steps.append(step)
+
+    def _complete_document(self) -> None:
+        with self._document_lock:
+            if self._documenting:  # a step reading `spec` on this very thread (the lock is re-entrant)
+                return
+            self._documenting = True
+            try:
+                while self._document_steps:
+                    self._document_steps.pop(0)(self._spec)
+            finally:
+                self._documenting = False
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        """flask-smorest's register_blueprint (same three steps), its two documentation steps kept for later:
+        flask-smorest has no switch for that, so its body is repeated here."""
+        blp_name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][blp_name] = self
+        self._app.register_blueprint(blp, **options)
+
+        def document(spec) -> None:
+            blp.register_views_in_doc(self, self._app, spec, name=blp_name, parameters=parameters)
+            spec.tag({"name": blp_name, "description": blp.description})
+
+        self.document_later(document)
 
 
 def schema_name(schema) -> str:
@@ -60,7 +116,8 @@ def register_api(app: Flask) -> Api:
 
     for module in (program, history, rewards, clients, sales, printing, reports, tills, mail):
         api.register_blueprint(module.bp)
-    document_rule_kinds(api, app.extensions["pos_loyalty"].earning_rules.rule_kinds())
+    rule_kinds = app.extensions["pos_loyalty"].earning_rules.rule_kinds()  # the plugins' kinds at start
+    api.document_later(lambda spec: document_rule_kinds(api, rule_kinds))
     register_input_guard(app)
     register_error_handlers(app)
     return api
