@@ -12,6 +12,7 @@ from pos_loyalty.services import loyalty as loyalty_service
 from pos_loyalty.services import milestones
 from pos_loyalty.services.cards import card_url
 from pos_loyalty.services.context import salon_time
+from pos_loyalty.services.transaction import transaction
 
 from .auth import current_actor, requires
 from .idempotency import idempotent
@@ -83,21 +84,23 @@ def patch_client(data, client_id):
 @requires("till")
 @bp.response(200, LoyaltySchema)
 def read_loyalty(client_id):
-    actor = current_actor()
-    loyalty = loyalty_service.loyalty_of(actor, client_id)
-    if not loyalty.enabled and not actor.is_manager:
-        raise Conflict("The loyalty program is disabled: balances are hidden at the till.", code="program_disabled")
-    summary = loyalty.summary
-    next_reward = None
-    if summary.next_reward:
-        next_reward = {"id": summary.next_reward.id, "name": summary.next_reward.name,
-                       "points_cost": summary.next_reward.points_cost, "points_missing": summary.points_missing}
-    return {"client_id": client_id, "enabled": loyalty.enabled, "balance": summary.balance, "held": summary.held,
-            "available": summary.available, "next_expiry": summary.next_expiry, "expiring": summary.expiring,
-            "eligible_rewards": summary.eligible_rewards, "next_reward": next_reward,
-            "referral_code": client_service.get_client(client_id).referral_code,
-            "granted_rewards": [grant_out(g) for g in grant_service.client_grants(client_id, "available")],
-            **_milestone_fields(loyalty, client_id)}
+    # One transaction for the whole answer: it begins and ends once, and the client is read once.
+    with transaction():
+        actor = current_actor()
+        loyalty = loyalty_service.loyalty_of(actor, client_id)
+        if not loyalty.enabled and not actor.is_manager:
+            raise Conflict("The loyalty program is disabled: balances are hidden at the till.", code="program_disabled")
+        summary = loyalty.summary
+        next_reward = None
+        if summary.next_reward:
+            next_reward = {"id": summary.next_reward.id, "name": summary.next_reward.name,
+                           "points_cost": summary.next_reward.points_cost, "points_missing": summary.points_missing}
+        return {"client_id": client_id, "enabled": loyalty.enabled, "balance": summary.balance, "held": summary.held,
+                "available": summary.available, "next_expiry": summary.next_expiry, "expiring": summary.expiring,
+                "eligible_rewards": summary.eligible_rewards, "next_reward": next_reward,
+                "referral_code": client_service.get_client(client_id).referral_code,
+                "granted_rewards": [grant_out(g) for g in grant_service.client_grants(client_id, "available")],
+                **_milestone_fields(loyalty, client_id)}
 
 
 def _milestone_fields(loyalty, client_id: int) -> dict:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from pos_loyalty.core.lots import LotView, is_expired, plan_credit, plan_debit
 from pos_loyalty.core.messages import message_fields, say
@@ -22,12 +22,14 @@ from pos_loyalty.services.transaction import use_case_cache
 
 def lock_accounts(client_ids: list[int]) -> dict[int, PointsAccount]:
     """Lock several accounts in id order, so two transactions locking the same pair never deadlock."""
-    # populate_existing: the row as it is now that we hold the lock, even if this session read it before.
-    accounts = db.session.scalars(
-        select(PointsAccount).where(PointsAccount.client_id.in_(client_ids))
-        .order_by(PointsAccount.id).with_for_update().execution_options(populate_existing=True)
-    ).all()
-    return _remember_locked(accounts)
+    rows = db.session.execute(_accounts_query(), {"client_ids": list(client_ids)}).all()
+    return _remember_locked(rows)
+
+
+@functools.cache
+def _accounts_query():
+    return _with_open_lots(select(PointsAccount).where(PointsAccount.client_id.in_(bindparam("client_ids",
+                                                                                               expanding=True))))
 
 
 def lock_payer_accounts(client_id: int) -> tuple[Client, dict[int, PointsAccount]]:
@@ -38,7 +40,7 @@ def lock_payer_accounts(client_id: int) -> tuple[Client, dict[int, PointsAccount
     clients = {row.Client.id: row.Client for row in rows}
     if client_id not in clients:
         raise LookupError(f"client {client_id} has no points account")
-    return clients[client_id], _remember_locked([row.PointsAccount for row in rows])
+    return clients[client_id], _remember_locked(rows)
 
 
 @functools.cache
@@ -47,19 +49,37 @@ def _payer_accounts_query():
     client_id = bindparam("client_id")
     referrer = (select(Client.referrer_id).where(Client.id == client_id, Client.first_paid_sale_id.is_(None))
                 .scalar_subquery())
-    return (select(PointsAccount, Client).join(Client, Client.id == PointsAccount.client_id)
-            .where(or_(PointsAccount.client_id == client_id, PointsAccount.client_id == referrer))
-            .order_by(PointsAccount.id).with_for_update(of=PointsAccount)
+    return _with_open_lots(select(PointsAccount, Client).join(Client, Client.id == PointsAccount.client_id)
+                           .where(or_(PointsAccount.client_id == client_id, PointsAccount.client_id == referrer)))
+
+
+def _with_open_lots(query):
+    """The accounts locked (the row as it is once locked, even if this session read it before) with their
+    open lots in the same round trip: what a locked account's use case reads next (sweep, debit)."""
+    return (query.add_columns(PointsLot)
+            .outerjoin(PointsLot, (PointsLot.account_id == PointsAccount.id) & (PointsLot.remaining > 0))
+            .order_by(PointsAccount.id, PointsLot.id).with_for_update(of=PointsAccount)
             .execution_options(populate_existing=True))
 
 
-def _remember_locked(accounts) -> dict[int, PointsAccount]:
+def _remember_locked(rows) -> dict[int, PointsAccount]:
+    """Rows of (account, ..., lot or None), an account per open lot: the accounts, known locked, and their
+    open lots, known complete while the lock is held (see open_lots)."""
+    accounts, lots = {}, {}
+    for row in rows:
+        account = row.PointsAccount
+        accounts[account.id] = account
+        account_lots = lots.setdefault(account.id, [])
+        if row.PointsLot is not None:
+            account_lots.append(row.PointsLot)
     cache = use_case_cache()
     if cache is not None:
-        locked = cache.setdefault("locked_accounts", set())
-        locked.update(account.id for account in accounts)
-        cache.setdefault("accounts_by_client", {}).update({account.client_id: account for account in accounts})
-    return {account.client_id: account for account in accounts}
+        cache.setdefault("locked_accounts", set()).update(accounts)
+        cache.setdefault("accounts_by_client", {}).update({account.client_id: account for account in accounts.values()})
+        known = cache.setdefault("open_lots", {})
+        for account_id, account_lots in lots.items():
+            known.setdefault(account_id, account_lots)  # locked before: its lots in memory are the newer ones
+    return {account.client_id: account for account in accounts.values()}
 
 
 def account_of(client_id: int) -> PointsAccount | None:
@@ -237,6 +257,27 @@ def live_balance(account: PointsAccount, today: date) -> int:
                                           PointsLot.expires_on < today)
     ).all()
     return account.balance - sum(stale)
+
+
+def client_and_live_balance(client_id: int, today: date) -> tuple[Client | None, PointsAccount | None, int | None]:
+    """The client, its account and its live balance (see live_balance) in one round trip: what an open
+    sale's answer shows. An account this use case locked is the one in memory."""
+    locked = (use_case_cache() or {}).get("accounts_by_client", {})
+    if client_id in locked:
+        return db.session.get(Client, client_id), locked[client_id], live_balance(locked[client_id], today)
+    row = db.session.execute(_client_account_query(), {"client_id": client_id, "today": today}).first()
+    if row is None:
+        return db.session.get(Client, client_id), None, None
+    return row.Client, row.PointsAccount, row.PointsAccount.balance - row.stale
+
+
+@functools.cache
+def _client_account_query():
+    stale = (select(func.coalesce(func.sum(PointsLot.remaining), 0))
+             .where(PointsLot.account_id == PointsAccount.id, PointsLot.remaining > 0,
+                    PointsLot.expires_on < bindparam("today")).scalar_subquery())
+    return (select(PointsAccount, Client, stale.label("stale")).join(Client, Client.id == PointsAccount.client_id)
+            .where(PointsAccount.client_id == bindparam("client_id")))
 
 
 def is_live(lot: PointsLot, today: date) -> bool:

@@ -76,12 +76,11 @@ def hold_reward(actor: Actor, sale_id: int, reward_id: int, grant_id: int | None
                                 points_cost=cost, sale_earns=reward.sale_earns, status="held",
                                 grant_id=grant.id if grant else None,
                                 created_at=runtime().now())
-        db.session.add(redemption)
+        sale.redemptions.append(redemption)  # the sale in memory shows it: the answer reads it unselected
         account.held += cost
         db.session.flush()
         if grant:
             grant.status, grant.redemption_id = "held", redemption.id
-        db.session.refresh(sale)
         return redemption
 
 
@@ -131,6 +130,5 @@ def release_reward(actor: Actor, sale_id: int, redemption_id: int) -> None:
         if redemption is None or redemption.sale_id != sale.id or redemption.status != "held":
             raise NotFound(f"Sale {sale.id} holds no reward {redemption_id}.", code="redemption_not_found")
         account = ledger.lock_account(sale.client_id)
-        release_hold(account, redemption)
+        release_hold(account, redemption)  # the redemption in sale.redemptions: the sale in memory shows it
         db.session.flush()
-        db.session.refresh(sale)

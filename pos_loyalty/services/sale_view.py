@@ -102,12 +102,12 @@ def sale_quote(sale: Sale, money: SaleMoney, clock: SalonTime) -> SaleQuote:
     no balance shows: `balance_after` is None, and an open sale earns nothing."""
     enabled = current_terms().enabled
     if sale.status == "open":
+        live = None
+        if sale.client_id and enabled:  # read before the quote, which reads the client: one round trip for both
+            client, _, live = ledger.client_and_live_balance(sale.client_id, clock.today)
         quote = quote_open_sale(sale, money, clock)
         to_redeem = sum(r.points_cost for r in sale.redemptions if r.status == "held")
-        balance_after = None
-        account = ledger.account_of(sale.client_id) if sale.client_id and enabled else None
-        if account is not None:
-            balance_after = ledger.live_balance(account, clock.today) + quote.client_points - to_redeem
+        balance_after = None if live is None else live + quote.client_points - to_redeem
         earnings = tuple((e.kind, e.description, e.points) for e in quote.earnings if e.beneficiary == "client")
         promotions = tuple((m.factor, m.description) for m in quote.multipliers)
         return SaleQuote(quote, quote.client_points, to_redeem, balance_after, earnings, promotions)

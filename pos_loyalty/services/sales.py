@@ -17,7 +17,7 @@ from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.catalogue import find_item
 from pos_loyalty.services.context import current_terms
 from pos_loyalty.services.tills import till_of
-from pos_loyalty.services.transaction import after_commit, transaction
+from pos_loyalty.services.transaction import after_commit, transaction, use_case_cache
 
 MAX_LINES = 200
 
@@ -36,10 +36,20 @@ def _sale_query(lock: bool):
 
 def get_sale(actor: Actor, sale_id: int, *, lock: bool = False) -> Sale:
     """The acting salon's sale. Another salon's sale answers exactly as a sale that does not exist: its
-    existence is none of this salon's business (the clients and points are shared, the sales are not)."""
+    existence is none of this salon's business (the clients and points are shared, the sales are not).
+
+    A sale this use case locked already is the one in memory: nobody else can change it until the use case
+    ends, and its objects carry this use case's own changes (the answer to a write reads it again)."""
+    cache = use_case_cache()
+    locked = cache.setdefault("locked_sales", {}) if cache is not None else {}
+    sale = locked.get(sale_id)
+    if sale is not None and sale.salon_id == actor.salon_id:
+        return sale
     sale = db.session.scalars(_sale_query(lock), {"sale_id": sale_id, "salon_id": actor.salon_id}).unique().first()
     if sale is None:
         raise NotFound(f"Sale {sale_id} does not exist.", code="sale_not_found")
+    if lock and cache is not None:
+        locked[sale_id] = sale
     return sale
 
 
@@ -139,7 +149,8 @@ def create_sale(actor: Actor, data: dict) -> Sale:
                           details={"discount_amount": ["Larger than the total."]})
         sale = Sale(salon_id=actor.salon_id, till_id=till.id, client_id=data.get("client_id"), status="open",
                     discount_code=data.get("discount_code") or None, code_discount=code_discount,
-                    created_at=runtime().now(), created_by=actor.name, lines=lines)
+                    created_at=runtime().now(), created_by=actor.name, lines=lines,
+                    redemptions=[], payments=[])  # known empty: the answer does not select them
         db.session.add(sale)
         db.session.flush()
         return sale
