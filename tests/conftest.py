@@ -41,6 +41,34 @@ def pytest_collection_modifyitems(items):
                 item._nodeid = item.nodeid + suffix
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pin_hashes_computed_once():
+    """A PIN's scrypt hash costs a tenth of a second, to make and to check: the back-office tests add the same
+    two staff members and sign in with the same PINs hundreds of times. So, for this process, a PIN is hashed
+    once (the stored hash is a real salted scrypt hash, only shared by the rows of the same PIN) and a (hash,
+    PIN) pair is checked once (the check is a pure function: a wrong PIN is still refused, by scrypt)."""
+    from pos_loyalty.services import staff
+
+    hashes, checks = {}, {}
+    make, check = staff.generate_password_hash, staff.check_password_hash
+
+    def generate_password_hash(pin, *args, **kwargs):
+        key = (pin, args, tuple(sorted(kwargs.items())))
+        if key not in hashes:
+            hashes[key] = make(pin, *args, **kwargs)
+        return hashes[key]
+
+    def check_password_hash(pin_hash, pin):
+        if (pin_hash, pin) not in checks:
+            checks[pin_hash, pin] = check(pin_hash, pin)
+        return checks[pin_hash, pin]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(staff, "generate_password_hash", generate_password_hash)
+        patch.setattr(staff, "check_password_hash", check_password_hash)
+        yield
+
+
 @pytest.fixture(scope="session")
 def database_pools(tmp_path_factory):
     """One migrated template per backend and session; each test gets a fresh copy of it."""
