@@ -28,14 +28,17 @@ def lock_accounts(client_ids: list[int]) -> dict[int, PointsAccount]:
 
 @functools.cache
 def _accounts_query():
-    return _with_open_lots(select(PointsAccount).where(PointsAccount.client_id.in_(bindparam("client_ids",
-                                                                                               expanding=True))))
+    # The clients come along (read, not locked): the answer that follows (a sale's quote) reads them.
+    return _with_open_lots(select(PointsAccount, Client).join(Client, Client.id == PointsAccount.client_id)
+                           .where(PointsAccount.client_id.in_(bindparam("client_ids", expanding=True))))
 
 
 def lock_payer_accounts(client_id: int) -> tuple[Client, dict[int, PointsAccount]]:
     """A payment's locks in one round trip: the client's account and, while the client has no paid sale
     yet, its referrer's (the sale pays the referral bonus), in id order as lock_accounts takes them. The
-    clients' rows come along, read but not locked: as read before the lock was granted (see payments.py)."""
+    clients' rows come along, locked too (FOR NO KEY UPDATE: a sale attaching the client still key-shares
+    it), so they are read as they are once the locks are granted: another till may have paid this client's
+    first sale while this one waited, and the referral bonus is paid once."""
     rows = db.session.execute(_payer_accounts_query(), {"client_id": client_id}).all()
     clients = {row.Client.id: row.Client for row in rows}
     if client_id not in clients:
@@ -50,15 +53,16 @@ def _payer_accounts_query():
     referrer = (select(Client.referrer_id).where(Client.id == client_id, Client.first_paid_sale_id.is_(None))
                 .scalar_subquery())
     return _with_open_lots(select(PointsAccount, Client).join(Client, Client.id == PointsAccount.client_id)
-                           .where(or_(PointsAccount.client_id == client_id, PointsAccount.client_id == referrer)))
+                           .where(or_(PointsAccount.client_id == client_id, PointsAccount.client_id == referrer)),
+                           lock={"of": (PointsAccount, Client), "key_share": True})
 
 
-def _with_open_lots(query):
+def _with_open_lots(query, lock: dict | None = None):
     """The accounts locked (the row as it is once locked, even if this session read it before) with their
     open lots in the same round trip: what a locked account's use case reads next (sweep, debit)."""
     return (query.add_columns(PointsLot)
             .outerjoin(PointsLot, (PointsLot.account_id == PointsAccount.id) & (PointsLot.remaining > 0))
-            .order_by(PointsAccount.id, PointsLot.id).with_for_update(of=PointsAccount)
+            .order_by(PointsAccount.id, PointsLot.id).with_for_update(**(lock or {"of": PointsAccount}))
             .execution_options(populate_existing=True))
 
 
@@ -259,25 +263,38 @@ def live_balance(account: PointsAccount, today: date) -> int:
     return account.balance - sum(stale)
 
 
-def client_and_live_balance(client_id: int, today: date) -> tuple[Client | None, PointsAccount | None, int | None]:
+def client_and_live_balance(client_id: int, today: date, *, key_share: bool = False
+                            ) -> tuple[Client | None, PointsAccount | None, int | None]:
     """The client, its account and its live balance (see live_balance) in one round trip: what an open
-    sale's answer shows. An account this use case locked is the one in memory."""
-    locked = (use_case_cache() or {}).get("accounts_by_client", {})
+    sale's answer shows. An account this use case locked is the one in memory. `key_share`: the client's
+    row is key-share locked (a sale being given this client: see services/sales.py) and read as it is now."""
+    cache = use_case_cache() or {}
+    locked = cache.get("accounts_by_client", {})
     if client_id in locked:
         return db.session.get(Client, client_id), locked[client_id], live_balance(locked[client_id], today)
-    row = db.session.execute(_client_account_query(), {"client_id": client_id, "today": today}).first()
+    known = cache.get("live_balances", {}).get((client_id, today))
+    if known is not None and not key_share:
+        return known
+    row = db.session.execute(_client_account_query(key_share), {"client_id": client_id, "today": today}).first()
     if row is None:
         return db.session.get(Client, client_id), None, None
-    return row.Client, row.PointsAccount, row.PointsAccount.balance - row.stale
+    found = (row.Client, row.PointsAccount, row.PointsAccount.balance - row.stale)
+    if use_case_cache() is not None:  # nobody else changes the live balance inside this use case's answer
+        use_case_cache().setdefault("live_balances", {})[(client_id, today)] = found
+    return found
 
 
 @functools.cache
-def _client_account_query():
+def _client_account_query(key_share: bool):
     stale = (select(func.coalesce(func.sum(PointsLot.remaining), 0))
              .where(PointsLot.account_id == PointsAccount.id, PointsLot.remaining > 0,
                     PointsLot.expires_on < bindparam("today")).scalar_subquery())
-    return (select(PointsAccount, Client, stale.label("stale")).join(Client, Client.id == PointsAccount.client_id)
-            .where(PointsAccount.client_id == bindparam("client_id")))
+    query = (select(PointsAccount, Client, stale.label("stale")).join(Client, Client.id == PointsAccount.client_id)
+             .where(PointsAccount.client_id == bindparam("client_id")))
+    if key_share:
+        query = (query.with_for_update(of=Client, read=True, key_share=True)
+                 .execution_options(populate_existing=True))
+    return query
 
 
 def is_live(lot: PointsLot, today: date) -> bool:

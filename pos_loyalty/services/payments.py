@@ -69,11 +69,8 @@ def _lock_and_sweep(sale: Sale, clock: SalonTime) -> dict:
     """Lock every account this sale may touch (the client's, and the referrer's before a first sale) in
     one go and in id order, so that concurrent payments and refunds never deadlock. The sweep comes
     before pricing: a hold whose points expired meanwhile must not discount the sale."""
-    client, accounts = ledger.lock_payer_accounts(sale.client_id)
+    client, accounts = ledger.lock_payer_accounts(sale.client_id)  # the client's row as it is under the lock
     ids = [client.id] + [client_id for client_id in accounts if client_id != client.id]
-    # Read again now that the locks are held: another till may have paid this client's first sale while
-    # we waited, and the referral bonuses are paid once (first_paid_sale_id only changes under this lock).
-    db.session.refresh(client, ["first_paid_sale_id"])
     for client_id in ids[1:]:  # the referrer's points are swept before its bonus is added
         ledger.sweep_expired(accounts[client_id], clock.today, clock.zone, clock.salon.locale)
     if ledger.sweep_expired(accounts[client.id], clock.today, clock.zone, clock.salon.locale):

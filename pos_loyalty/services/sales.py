@@ -15,7 +15,7 @@ from pos_loyalty.runtime import runtime
 from pos_loyalty.services import ledger
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.catalogue import find_item
-from pos_loyalty.services.context import current_terms
+from pos_loyalty.services.context import current_terms, salon_time
 from pos_loyalty.services.tills import till_of
 from pos_loyalty.services.transaction import after_commit, transaction, use_case_cache
 
@@ -72,12 +72,15 @@ def resolve_till(actor: Actor, till_code: str | None) -> Till:
     return till_of(actor)
 
 
-def _client_or_invalid(client_id: int) -> Client:
+def _client_or_invalid(actor: Actor, client_id: int) -> Client:
     # Key-share locked until the sale commits: an erasure (which locks the row for update) waits for this sale
     # and then refuses, as the client has an open sale; a sale started during an erasure waits and is refused.
     # A key share does not conflict with a payment's update of the row (first_paid_sale_id).
-    client = db.session.get(Client, client_id, with_for_update={"read": True, "key_share": True},
-                            populate_existing=True)
+    # Its account and live balance come in the same round trip: the answer shows them.
+    client, _, _ = ledger.client_and_live_balance(client_id, salon_time(actor.salon_id).today, key_share=True)
+    if client is None:
+        client = db.session.get(Client, client_id, with_for_update={"read": True, "key_share": True},
+                                populate_existing=True)  # a client without an account (none is made so)
     if client is None:
         raise Invalid(f"Client {client_id} does not exist.", code="unknown_client",
                       details={"client_id": ["Unknown client."]})
@@ -137,7 +140,7 @@ def create_sale(actor: Actor, data: dict) -> Sale:
     with transaction():
         till = resolve_till(actor, data.get("till"))
         if data.get("client_id") is not None:
-            _client_or_invalid(data["client_id"])
+            _client_or_invalid(actor, data["client_id"])
         lines = build_lines(actor.salon_id, data["lines"])
         total = sum((line.unit_price * line.quantity for line in lines), Decimal(0))
         code_discount = data.get("discount_amount") or Decimal(0)
@@ -161,7 +164,7 @@ def attach_client(actor: Actor, sale_id: int, client_id: int | None) -> Sale:
         sale = get_sale(actor, sale_id, lock=True)
         require_open(sale)
         if client_id is not None:
-            _client_or_invalid(client_id)
+            _client_or_invalid(actor, client_id)
         if client_id != sale.client_id and any(r.status == "held" for r in sale.redemptions):
             raise Conflict("Remove the rewards held for the current client before changing the client.",
                            code="rewards_held", details={"client_id": sale.client_id})
