@@ -11,6 +11,12 @@ import os
 from pathlib import Path
 
 
+def pre_fork(server, worker):
+    from pos_loyalty.serving import settle_for_serving
+
+    settle_for_serving()  # as pos-loyalty serve does; each fork then shares the app's pages
+
+
 def post_fork(server, worker):
     if server.cfg.preload_app:
         from pos_loyalty.extensions import db

@@ -112,18 +112,34 @@ def floor_app(url: str):
     return app
 
 
-class StrictFloor:
-    """The stricter floor of issue 14 in a process of its own (benchmarks/strict_floor.py): Flask, one Core
-    INSERT and commit, waitress. It shares no interpreter (no GIL, no ORM, no app) with what it is set against."""
+class ServedProcess:
+    """A server in a process of its own (a script of benchmarks/ that prints its port, serves until its stdin
+    closes): it shares no interpreter, no GIL, with the benchmark's HTTP client."""
+
+    script = ""
 
     def __init__(self, url: str):
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "strict_floor.py"), url],
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / self.script), url],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.url = f"http://127.0.0.1:{int(self.process.stdout.readline())}"
 
     def close(self):
         self.process.stdin.close()  # it serves until its stdin closes
         self.process.wait(timeout=10)
+
+
+class StrictFloor(ServedProcess):
+    """The stricter floor of issue 14 in a process of its own (benchmarks/strict_floor.py): Flask, one Core
+    INSERT and commit, waitress. It shares no interpreter (no GIL, no ORM, no app) with what it is set against."""
+
+    script = "strict_floor.py"
+
+
+class AppServer(ServedProcess):
+    """pos_loyalty as `pos-loyalty serve` runs it, in its own process (benchmarks/app_server.py): the steps
+    are measured as a till sees them, on the same footing as the strict floor."""
+
+    script = "app_server.py"
 
 
 def set_up_salon(app) -> dict:
@@ -555,7 +571,8 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="pl-bench-"))
     results: dict = {"database": options.database, "quick": options.quick}
 
-    app = make_app(database_url(options.database, folder, "main"))
+    main_url = database_url(options.database, folder, "main")
+    app = make_app(main_url)
     began = time.perf_counter()
     tokens = set_up_salon(app)
     results["demo_in_process_s"] = round(time.perf_counter() - began, 1)  # the same load, without the start-up
@@ -565,7 +582,7 @@ def main() -> int:
 
         client_ids = [c.id for c in db.session.scalars(db.select(Client).limit(50))]
         reward_id = db.session.scalars(db.select(Reward).order_by(Reward.points_cost)).first().id
-    server = Server(app)
+    server = AppServer(main_url)  # as `pos-loyalty serve` runs it: its own process
     floor_server = Server(floor_app(database_url(options.database, folder, "floor")))
     strict_floor = StrictFloor(database_url(options.database, folder, "strict_floor"))
     if not options.checkout_only:

@@ -41,6 +41,9 @@ def serve_command(host: str, port: int, threads: int) -> None:
     from pos_loyalty.services.setup import ensure_salon
 
     ensure_salon()
+    from pos_loyalty.serving import settle_for_serving
+
+    settle_for_serving()
     click.echo(f"pos_loyalty serving on http://{host}:{port}/")
     serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="pos_loyalty")
 
