@@ -2,6 +2,7 @@
 an API helper holding a till token and a manager token, and the real server on loopback."""
 from __future__ import annotations
 
+import copy
 import os
 import socket
 import threading
@@ -115,20 +116,26 @@ def clock() -> FrozenClock:
     return FrozenClock(START)
 
 
-@pytest.fixture
-def app_config(database_url, clock) -> dict:
+def base_app_config(database_url: str, clock) -> dict:
     return {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "CLOCK": clock, "PRINT_WORKER": "manual", "PRINT_TIMEOUT": 0.5,
             "SECRET_KEY": "test", "REFERRAL_LINK": "https://salon.example/r/{code}"}
 
 
 @pytest.fixture
-def app(app_config):
-    app = create_app(app_config)
+def app_config(database_url, clock) -> dict:
+    return base_app_config(database_url, clock)
+
+
+def create_test_app(config: dict):
+    app = create_app(config)
     with app.app_context():
         from pos_loyalty.services.setup import ensure_salon
 
         ensure_salon(name="Salon Étoile")
-    yield app
+    return app
+
+
+def dispose(app) -> None:
     with app.app_context():
         from pos_loyalty.extensions import db
 
@@ -136,8 +143,88 @@ def app(app_config):
 
 
 @pytest.fixture
+def app(app_config):
+    app = create_test_app(app_config)
+    yield app
+    dispose(app)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class Prepared:
+    """A set-up made once per module and backend through the API, kept as a database of its own: each test
+    gets a copy of that database (as fresh as the template's copy it had, with the set-up in it, same ids),
+    the set-up's tokens and data, and its clock's time. The test runs as it did when the set-up was its own
+    function fixture; only the set-up's API calls are no longer repeated for every test."""
+
+    def __init__(self, pool, source: str, tokens: tuple[str, str], data, now: datetime):
+        self.pool, self.source, self.tokens, self.data, self.now = pool, source, tokens, data, now
+
+    def database_url(self):
+        """A fixture body: a copy of the kept database, handed back after the test."""
+        url = self.pool.fresh(source=self.source)
+        yield url
+        self.pool.drop(url)
+
+    def api(self, client) -> "ApiClient":
+        return ApiClient(client, *self.tokens)
+
+    def fresh_data(self):
+        return copy.deepcopy(self.data)  # a test may change what it was given
+
+
+def prepared_fixtures(build, config: dict | None = None):
+    """The fixtures a module assigns to use a Prepared set-up `build(app, api)`:
+
+        prepared, database_url, clock, api = prepared_fixtures(build_salon)
+
+    then its set-up fixture returns `prepared.fresh_data()`. `config`: what the module's app_config adds."""
+
+    @pytest.fixture(scope="module")
+    def prepared(prepare) -> Prepared:
+        return prepare(build, config)
+
+    @pytest.fixture
+    def database_url(prepared):
+        yield from prepared.database_url()
+
+    @pytest.fixture
+    def clock(prepared) -> FrozenClock:
+        return FrozenClock(prepared.now)
+
+    @pytest.fixture
+    def api(prepared, client) -> ApiClient:
+        return prepared.api(client)
+
+    return prepared, database_url, clock, api
+
+
+@pytest.fixture(scope="module")
+def prepare(backend, database_pools):
+    """prepare(build, config) -> Prepared: `build(app, api)` run on a fresh database with the tests' app
+    (`config` added to its settings) and the usual two tokens; what it returns is each test's data.
+
+    A module overrides database_url, clock, api and its set-up fixture with the Prepared's (see
+    prepared_fixtures); the set-up must not depend on the test's parameters."""
+    made = {}
+
+    def prepared(build, config: dict | None = None) -> Prepared:
+        if build not in made:
+            pool = database_pools(backend)
+            url = pool.fresh()
+            clock = FrozenClock(START)
+            app = create_test_app({**base_app_config(url, clock), **(config or {})})
+            tokens = make_tokens(app)
+            data = build(app, ApiClient(app.test_client(), *tokens))
+            dispose(app)
+            made[build] = Prepared(pool, pool.keep(url), tokens, data, clock())
+            pool.drop(url)
+        return made[build]
+
+    return prepared
 
 
 class ApiClient:

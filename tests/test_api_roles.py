@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from conftest import prepared_fixtures
 from salon_setup import add_item, add_reward, add_rule, give_points, new_client
 
 TILL, MANAGER = "till", "manager"
@@ -103,8 +104,7 @@ def concrete(path: str) -> str:
     return re.sub(r"\{[^}]+\}", "1", path)
 
 
-@pytest.fixture
-def world(api) -> dict:
+def build_world(app, api) -> dict:
     """One of everything a call can name, made through the API; the ids by name."""
     item = add_item(api, "CUT", "Coupe femme", "40.00", category="cut")
     add_item(api, "BRUSH", "Brushing", "20.00", category="cut")
@@ -125,6 +125,15 @@ def world(api) -> dict:
             "other_client": other["id"], "open_sale": open_sale["id"], "held_sale": held_sale["id"],
             "redemption": held["redemptions"][0]["id"], "paid_sale": paid_sale["id"],
             "second_line": open_sale["lines"][1]["position"]}
+
+
+# Made once per module and backend; each test has a copy of its database (conftest.Prepared).
+prepared, database_url, clock, api = prepared_fixtures(build_world)
+
+
+@pytest.fixture
+def world(prepared) -> dict:
+    return prepared.fresh_data()
 
 
 def filled(value, world: dict):

@@ -6,14 +6,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
+from conftest import prepared_fixtures
 from pos_loyalty.extensions import db
 from salon_setup import add_item, add_reward, give_points, new_client
 
 LINE = {"code": "CUT", "quantity": 1, "unit_price": "40.00"}
 
 
-@pytest.fixture
-def salon(app, api):
+def build_salon(app, api):
     """A till's day in progress: ids 1 everywhere, an open sale with a client, a paid one, a cancelled one."""
     add_item(api, "CUT", "Coupe femme", "40.00", category="cut")
     reward = add_reward(api, "10 € off", 100)
@@ -32,6 +32,15 @@ def salon(app, api):
     return {"client": client["id"], "open": open_sale["id"], "no_client": no_client["id"], "paid": paid["id"],
             "cancelled": cancelled["id"], "reward": reward["id"], "inactive": inactive["id"],
             "deleted": deleted["id"]}
+
+
+# Made once per module and backend; each test has a copy of its database (conftest.Prepared).
+prepared, database_url, clock, api = prepared_fixtures(build_salon)
+
+
+@pytest.fixture
+def salon(prepared):
+    return prepared.fresh_data()
 
 
 def snapshot(app) -> dict:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
-from conftest import ApiClient
+from conftest import ApiClient, prepared_fixtures
 from salon_setup import add_item, add_reward, give_points, new_client
 
 PINS = {"paris_cashier": "1111", "paris_manager": "4444", "lyon_cashier": "2222", "lyon_manager": "3333"}
@@ -50,10 +50,11 @@ def created_token(output: str) -> str:
     return output.strip().splitlines()[-1]
 
 
-@pytest.fixture
-def chain(app, api, client) -> Chain:
+def build_chain(app, api) -> tuple[Chain, dict[str, str]]:
     """Both salons set up as an installer would (`salon add`, `token create`, `staff add`), then a day of
-    Paris' business: sales open, paid (with its print job) and cancelled, each with lines and a reward."""
+    Paris' business: sales open, paid (with its print job) and cancelled, each with lines and a reward.
+    Returns the chain without its API clients (each test has its own, see `chain`) and Lyon's tokens."""
+    client = api.http
     cli(app, "salon", "add", "--code", "lyon", "--name", "Salon Étoile Lyon")
     lyon = ApiClient(client, created_token(cli(app, "token", "create", "--role", "till", "--salon", "lyon")),
                      created_token(cli(app, "token", "create", "--role", "manager", "--name", "Lyon manager",
@@ -118,6 +119,18 @@ def chain(app, api, client) -> Chain:
         db.session.commit()
         chain.paris_background_job_id = job.id
         chain.paris_mail_id = mail.id
+    chain.paris = chain.lyon = None
+    return chain, lyon.tokens
+
+
+# Made once per module and backend; each test has a copy of its database (conftest.Prepared).
+prepared, database_url, clock, api = prepared_fixtures(build_chain)
+
+
+@pytest.fixture
+def chain(prepared, api, client) -> Chain:
+    chain, lyon_tokens = prepared.fresh_data()
+    chain.paris, chain.lyon = api, ApiClient(client, lyon_tokens["till"], lyon_tokens["manager"])
     return chain
 
 
