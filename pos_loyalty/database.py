@@ -1,14 +1,20 @@
 """Engine settings per database: SQLite serialises writers with immediate transactions and WAL."""
 from __future__ import annotations
 
+import weakref
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 
 def configure_engine(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite" or getattr(engine, "_pos_loyalty_configured", False):
+    if getattr(engine, "_pos_loyalty_configured", False):
         return
     engine._pos_loyalty_configured = True
+    if engine.dialect.name == "postgresql":
+        _keep_prepared_statements(engine)
+    if engine.dialect.name != "sqlite":
+        return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -26,3 +32,36 @@ def configure_engine(engine: Engine) -> None:
         # The write lock is taken at the start: two tills moving one client's points queue up instead of
         # failing with "database is locked" halfway (SQLite has no SELECT ... FOR UPDATE).
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+
+def _keep_prepared_statements(engine: Engine) -> None:
+    """A transaction that only read ends with COMMIT instead of ROLLBACK: the same end for PostgreSQL (locks
+    released, nothing written), but psycopg forgets every statement it prepared on a connection at each
+    ROLLBACK (in case the rollback undid a table they name; this app changes no schema while serving). Reads
+    and refused writes ending in ROLLBACK kept PostgreSQL planning every statement of every request afresh:
+    a few hundred microseconds each, the biggest share of a checkout step. A transaction that sent anything
+    but a SELECT still rolls back."""
+    wrote: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # driver connection -> this transaction wrote
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(_connection, cursor, statement, _parameters, _context, _executemany):
+        if not statement.lstrip()[:6].upper() == "SELECT":
+            wrote[cursor.connection] = True
+
+    dialect = engine.dialect
+    rollback, commit = dialect.do_rollback, dialect.do_commit
+
+    def do_rollback(dbapi_connection):
+        driver = getattr(dbapi_connection, "driver_connection", dbapi_connection)
+        if wrote.pop(driver, False):
+            rollback(dbapi_connection)
+        else:
+            commit(dbapi_connection)
+
+    def do_commit(dbapi_connection):
+        wrote.pop(getattr(dbapi_connection, "driver_connection", dbapi_connection), None)
+        commit(dbapi_connection)
+
+    # The dialect offers no event for these two; the engine's own dialect object is the documented place.
+    dialect.do_rollback, dialect.do_commit = do_rollback, do_commit

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from pos_loyalty.core.errors import Conflict, Forbidden, Invalid, NotFound
 from pos_loyalty.core.referral import fold, normalise_referral_code, unique_referral_code
 from pos_loyalty.extensions import db
-from pos_loyalty.models import Client, PointsAccount, PointsLot, Sale
+from pos_loyalty.models import LOT_IS_OPEN, Client, PointsAccount, PointsLot, Sale
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import audit
 from pos_loyalty.services.actor import Actor
@@ -188,7 +188,7 @@ def client_rows(clients: list[Client], today: date) -> list[ClientRow]:
     expired = dict(db.session.execute(
         select(PointsAccount.client_id, func.sum(PointsLot.remaining))
         .join(PointsLot, PointsLot.account_id == PointsAccount.id)
-        .where(PointsAccount.client_id.in_(ids), PointsLot.remaining > 0, PointsLot.expires_on < today)
+        .where(PointsAccount.client_id.in_(ids), LOT_IS_OPEN, PointsLot.expires_on < today)
         .group_by(PointsAccount.client_id)).all())
     visits = dict(db.session.execute(
         select(Sale.client_id, func.max(Sale.paid_at))

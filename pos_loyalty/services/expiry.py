@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from pos_loyalty.extensions import db
-from pos_loyalty.models import PointsAccount, PointsLot, Salon
+from pos_loyalty.models import LOT_IS_OPEN, PointsAccount, PointsLot, Salon
 from pos_loyalty.services import ledger
 from pos_loyalty.services.context import salon_time
 from pos_loyalty.services.transaction import transaction
@@ -17,7 +17,7 @@ def sweep_all() -> int:
     clock = salon_time(salon.id)
     client_ids = db.session.scalars(
         select(PointsAccount.client_id).join(PointsLot, PointsLot.account_id == PointsAccount.id)
-        .where(PointsLot.remaining > 0, PointsLot.expires_on < clock.today).distinct()
+        .where(LOT_IS_OPEN, PointsLot.expires_on < clock.today).distinct()
     ).all()
     total = 0
     for client_id in client_ids:  # one short transaction per client: tills are never blocked for long

@@ -16,7 +16,7 @@ from pos_loyalty.core.lots import LotView, is_expired, plan_credit, plan_debit
 from pos_loyalty.core.messages import message_fields, say
 from pos_loyalty.extensions import db
 from pos_loyalty.translatable import N_
-from pos_loyalty.models import Client, LedgerEntry, LotConsumption, PointsAccount, PointsLot, Redemption
+from pos_loyalty.models import LOT_IS_OPEN, Client, LedgerEntry, LotConsumption, PointsAccount, PointsLot, Redemption
 from pos_loyalty.services.transaction import use_case_cache
 
 
@@ -61,7 +61,7 @@ def _with_open_lots(query, lock: dict | None = None):
     """The accounts locked (the row as it is once locked, even if this session read it before) with their
     open lots in the same round trip: what a locked account's use case reads next (sweep, debit)."""
     return (query.add_columns(PointsLot)
-            .outerjoin(PointsLot, (PointsLot.account_id == PointsAccount.id) & (PointsLot.remaining > 0))
+            .outerjoin(PointsLot, (PointsLot.account_id == PointsAccount.id) & LOT_IS_OPEN)
             .order_by(PointsAccount.id, PointsLot.id).with_for_update(**(lock or {"of": PointsAccount}))
             .execution_options(populate_existing=True))
 
@@ -126,7 +126,7 @@ def _select_open_lots(account: PointsAccount) -> list[PointsLot]:
 
 @functools.cache
 def _open_lots_query():
-    return select(PointsLot).where(PointsLot.account_id == bindparam("account_id"), PointsLot.remaining > 0)
+    return select(PointsLot).where(PointsLot.account_id == bindparam("account_id"), LOT_IS_OPEN)
 
 
 def _remember_lot(account: PointsAccount, lot: PointsLot) -> None:
@@ -257,7 +257,7 @@ def live_balance(account: PointsAccount, today: date) -> int:
     if _is_locked(account):  # its open lots are in memory already
         return account.balance - sum(lot.remaining for lot in open_lots(account) if is_expired(lot.expires_on, today))
     stale = db.session.scalars(
-        select(PointsLot.remaining).where(PointsLot.account_id == account.id, PointsLot.remaining > 0,
+        select(PointsLot.remaining).where(PointsLot.account_id == account.id, LOT_IS_OPEN,
                                           PointsLot.expires_on < today)
     ).all()
     return account.balance - sum(stale)
@@ -287,7 +287,7 @@ def client_and_live_balance(client_id: int, today: date, *, key_share: bool = Fa
 @functools.cache
 def _client_account_query(key_share: bool):
     stale = (select(func.coalesce(func.sum(PointsLot.remaining), 0))
-             .where(PointsLot.account_id == PointsAccount.id, PointsLot.remaining > 0,
+             .where(PointsLot.account_id == PointsAccount.id, LOT_IS_OPEN,
                     PointsLot.expires_on < bindparam("today")).scalar_subquery())
     query = (select(PointsAccount, Client, stale.label("stale")).join(Client, Client.id == PointsAccount.client_id)
              .where(PointsAccount.client_id == bindparam("client_id")))

@@ -38,7 +38,7 @@ from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
 from pos_loyalty.core.errors import Invalid
 from pos_loyalty.core.referral import fold
 from pos_loyalty.extensions import db
-from pos_loyalty.models import Client, LedgerEntry, PointsAccount, PointsLot, Redemption, Reward, Sale
+from pos_loyalty.models import LOT_IS_OPEN, Client, LedgerEntry, PointsAccount, PointsLot, Redemption, Reward, Sale
 from pos_loyalty.services import audit
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.context import salon_time
@@ -100,7 +100,7 @@ def _visits(ids=None):
 def _expired_unswept(today: date, ids=None):
     query = (select(PointsAccount.client_id.label("client_id"), func.sum(PointsLot.remaining).label("expired"))
              .join(PointsLot, PointsLot.account_id == PointsAccount.id)
-             .where(PointsLot.remaining > 0, PointsLot.expires_on < today).group_by(PointsAccount.client_id))
+             .where(LOT_IS_OPEN, PointsLot.expires_on < today).group_by(PointsAccount.client_id))
     if ids is not None:
         query = query.where(_within(PointsAccount.client_id, ids))
     return query.subquery("expired")
@@ -252,7 +252,7 @@ def loyalty_figures(actor: Actor) -> dict:
     last_day = today + timedelta(days=EXPIRY_WINDOW_DAYS)
     expiring = db.session.execute(
         select(func.coalesce(func.sum(PointsLot.remaining), 0), func.count(func.distinct(PointsLot.account_id)))
-        .where(PointsLot.remaining > 0, PointsLot.expires_on >= today, PointsLot.expires_on <= last_day)).one()
+        .where(LOT_IS_OPEN, PointsLot.expires_on >= today, PointsLot.expires_on <= last_day)).one()
     top, _following = ranking_page(actor, RankingFilters(), None, TOP)
     return {"active_members": int(totals[0]), "points_distributed": int(totals[1]), "referrals": int(totals[2]),
             "rewards_redeemed": int(rewards_redeemed or 0), "top": top,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from pos_loyalty.extensions import db
-from pos_loyalty.models import Client, PointsAccount, PointsLot, Salon
+from pos_loyalty.models import LOT_IS_OPEN, Client, PointsAccount, PointsLot, Salon
 from pos_loyalty.models.mail import OutboxMail
 from pos_loyalty.services.cards import home_salon
 from pos_loyalty.services.context import salon_time
@@ -59,7 +59,7 @@ def _write_expiry_notices(today: date) -> int:
         select(PointsLot.id, PointsLot.remaining, PointsLot.expires_on, PointsAccount.client_id)
         .join(PointsAccount, PointsAccount.id == PointsLot.account_id)
         .join(Client, Client.id == PointsAccount.client_id)
-        .where(PointsLot.remaining > 0, PointsLot.expires_on >= today, PointsLot.expires_on <= until,
+        .where(LOT_IS_OPEN, PointsLot.expires_on >= today, PointsLot.expires_on <= until,
                Client.email_opt_in.is_(True), Client.erased_at.is_(None), Client.email.is_not(None))
         .order_by(PointsLot.id)).all()
     done = set(db.session.scalars(select(OutboxMail.dedupe_key).where(OutboxMail.kind == "points_expiring")))

@@ -21,7 +21,7 @@ from pos_loyalty.core.errors import Conflict, Invalid
 from pos_loyalty.core.lots import add_months
 from pos_loyalty.core.program import EarningRule, ProgramTerms
 from pos_loyalty.extensions import db
-from pos_loyalty.models import LedgerEntry, PointsAccount, PointsLot, Sale
+from pos_loyalty.models import LOT_IS_OPEN, LedgerEntry, PointsAccount, PointsLot, Sale
 from pos_loyalty.schemas.rules import validate_rule_params
 from pos_loyalty.services.actor import Actor
 from pos_loyalty.services.context import active_rules, current_terms, salon_time
@@ -140,7 +140,7 @@ def _balances(today: date) -> list[tuple[int, int, int]]:
     """(client id, balance as of today, available) of every account: points past their expiry date but not
     yet swept are left out, as the till's summary leaves them out; held points are not available."""
     stale = (select(PointsLot.account_id, func.sum(PointsLot.remaining).label("points"))
-             .where(PointsLot.remaining > 0, PointsLot.expires_on < today)
+             .where(LOT_IS_OPEN, PointsLot.expires_on < today)
              .group_by(PointsLot.account_id).subquery())
     rows = db.session.execute(
         select(PointsAccount.client_id, PointsAccount.balance - func.coalesce(stale.c.points, 0), PointsAccount.held)

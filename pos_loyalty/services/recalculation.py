@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, exists, func, insert, select, text, update
+from sqlalchemy import bindparam, exists, func, insert, select, update
 
 from pos_loyalty.core.lots import add_months, expiry_date
 from pos_loyalty.core.messages import say
@@ -45,7 +45,7 @@ from pos_loyalty.core.program import EarningRule, ProgramTerms
 from pos_loyalty.core.quote import CLIENT, EarningContext, EarningRuleProvider, quote_sale
 from pos_loyalty.core.recalculation import OpenLot, SaleCredit, plan_account, sale_changes
 from pos_loyalty.extensions import db
-from pos_loyalty.models import (Client, LedgerEntry, LotConsumption, PointsAccount, PointsLot, Redemption, Sale,
+from pos_loyalty.models import (LOT_IS_OPEN, Client, LedgerEntry, LotConsumption, PointsAccount, PointsLot, Redemption, Sale,
                                 SaleLine, Salon)
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import audit, ledger
@@ -475,7 +475,7 @@ def _automatic_points(sale_ids: list[int], account_ids: list[int]) -> dict[int, 
     for sale_id, lot_id in connection.execute(
             select(LedgerEntry.sale_id, PointsLot.id).select_from(PointsLot)
             .join(LedgerEntry, LedgerEntry.id == PointsLot.entry_id)
-            .where(PointsLot.account_id.in_(account_ids), text("points_lots.remaining > 0"),
+            .where(PointsLot.account_id.in_(account_ids), LOT_IS_OPEN,
                    LedgerEntry.kind.in_(AUTOMATIC_KINDS), LedgerEntry.sale_id.in_(sale_ids))
             .order_by(PointsLot.id)).all():
         lots.setdefault(sale_id, []).append(lot_id)
@@ -537,7 +537,7 @@ def _load_open_lots(account_ids: list[int], before: date, removing: set[int]) ->
                 select(PointsLot.id, PointsLot.account_id, PointsLot.remaining, PointsLot.expires_on,
                        PointsLot.earned_on)
                 # The literal "remaining > 0" of the open lots' partial index (a bound 0 would not match it).
-                .where(PointsLot.account_id.in_(account_ids), text("points_lots.remaining > 0"), wanted)
+                .where(PointsLot.account_id.in_(account_ids), LOT_IS_OPEN, wanted)
                 .order_by(PointsLot.account_id, PointsLot.expires_on, PointsLot.id)).all():
             open_lots.setdefault(lot.account_id, []).append(
                 OpenLot(lot.remaining, lot.expires_on, lot_id=lot.id, earned_on=lot.earned_on))
@@ -650,7 +650,7 @@ def _change_sale(sale: Sale, account, salons, terms: ProgramTerms, now, actor_na
     already = {kind: int(points) for kind, points in db.session.execute(
         select(LedgerEntry.kind, func.sum(LedgerEntry.points)).where(*own).group_by(LedgerEntry.kind))}
     own_lots = tuple(db.session.scalars(select(PointsLot.id).join(LedgerEntry, PointsLot.entry_id == LedgerEntry.id)
-                                        .where(*own, PointsLot.remaining > 0).order_by(PointsLot.id)))
+                                        .where(*own, LOT_IS_OPEN).order_by(PointsLot.id)))
     changes = sale_changes([e for e in quote.earnings if e.beneficiary == CLIENT], already, AUTOMATIC_KINDS)
     added = removed = 0
     expires_on = expiry_date(paid_local.date(), terms.validity_months)
