@@ -11,6 +11,9 @@ from pos_loyalty.config import default_config, from_environment
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    from pos_loyalty.url_rules import CompiledOnceRule
+
+    app.url_rule_class = CompiledOnceRule  # URL builders compiled once per process (see url_rules.py)
     app.json.sort_keys = False  # answers keep the order of their schema: id first, as integrators read them
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(default_config(app.instance_path))
