@@ -176,39 +176,54 @@ class Prepared:
         return copy.deepcopy(self.data)  # a test may change what it was given
 
 
-def prepared_fixtures(build, config: dict | None = None):
-    """The fixtures a module assigns to use a Prepared set-up `build(app, api)`:
+def prepared_fixtures(build, name: str, config: dict | None = None):
+    """The fixtures a module assigns so that its set-up fixture `name` is a Prepared `build(app, api, clock)`:
 
-        prepared, database_url, clock, api = prepared_fixtures(build_salon)
+        prepared, database_url, clock, api, salon = prepared_fixtures(build_salon, "salon")
 
-    then its set-up fixture returns `prepared.fresh_data()`. `config`: what the module's app_config adds."""
+    A test that uses `name` gets a copy of the set-up's database, its clock's time and its tokens; the
+    module's other tests get what conftest gives (a fresh database, START, new tokens), as before.
+    `config`: what the module's app_config adds (the set-up's app has it too)."""
+
+    def wanted(request) -> bool:
+        return name in request.fixturenames
 
     @pytest.fixture(scope="module")
     def prepared(prepare) -> Prepared:
         return prepare(build, config)
 
     @pytest.fixture
-    def database_url(prepared):
-        yield from prepared.database_url()
+    def database_url(request, backend, database_pools):
+        if wanted(request):
+            yield from request.getfixturevalue("prepared").database_url()
+            return
+        pool = database_pools(backend)
+        url = pool.fresh()
+        yield url
+        pool.drop(url)
 
     @pytest.fixture
-    def clock(prepared) -> FrozenClock:
-        return FrozenClock(prepared.now)
+    def clock(request) -> FrozenClock:
+        return FrozenClock(request.getfixturevalue("prepared").now if wanted(request) else START)
 
     @pytest.fixture
-    def api(prepared, client) -> ApiClient:
-        return prepared.api(client)
+    def api(request, app, client) -> ApiClient:
+        if wanted(request):
+            return request.getfixturevalue("prepared").api(client)
+        return ApiClient(client, *make_tokens(app))
 
-    return prepared, database_url, clock, api
+    @pytest.fixture(name=name)
+    def set_up(prepared):
+        return prepared.fresh_data()
+
+    return prepared, database_url, clock, api, set_up
 
 
 @pytest.fixture(scope="module")
 def prepare(backend, database_pools):
-    """prepare(build, config) -> Prepared: `build(app, api)` run on a fresh database with the tests' app
-    (`config` added to its settings) and the usual two tokens; what it returns is each test's data.
-
-    A module overrides database_url, clock, api and its set-up fixture with the Prepared's (see
-    prepared_fixtures); the set-up must not depend on the test's parameters."""
+    """prepare(build, config) -> Prepared: `build(app, api, clock)` run on a fresh database with the tests'
+    app (`config` added to its settings), the usual two tokens and a clock at START; what it returns is each
+    test's data. See prepared_fixtures; the set-up must not depend on the test's parameters."""
     made = {}
 
     def prepared(build, config: dict | None = None) -> Prepared:
@@ -218,7 +233,7 @@ def prepare(backend, database_pools):
             clock = FrozenClock(START)
             app = create_test_app({**base_app_config(url, clock), **(config or {})})
             tokens = make_tokens(app)
-            data = build(app, ApiClient(app.test_client(), *tokens))
+            data = build(app, ApiClient(app.test_client(), *tokens), clock)
             dispose(app)
             made[build] = Prepared(pool, pool.keep(url), tokens, data, clock())
             pool.drop(url)

@@ -104,7 +104,7 @@ def concrete(path: str) -> str:
     return re.sub(r"\{[^}]+\}", "1", path)
 
 
-def build_world(app, api) -> dict:
+def build_world(app, api, clock) -> dict:
     """One of everything a call can name, made through the API; the ids by name."""
     item = add_item(api, "CUT", "Coupe femme", "40.00", category="cut")
     add_item(api, "BRUSH", "Brushing", "20.00", category="cut")
@@ -128,12 +128,7 @@ def build_world(app, api) -> dict:
 
 
 # Made once per module and backend; each test has a copy of its database (conftest.Prepared).
-prepared, database_url, clock, api = prepared_fixtures(build_world)
-
-
-@pytest.fixture
-def world(prepared) -> dict:
-    return prepared.fresh_data()
+prepared, database_url, clock, api, world = prepared_fixtures(build_world, "world")
 
 
 def filled(value, world: dict):

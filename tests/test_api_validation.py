@@ -13,7 +13,7 @@ from salon_setup import add_item, add_reward, give_points, new_client
 LINE = {"code": "CUT", "quantity": 1, "unit_price": "40.00"}
 
 
-def build_salon(app, api):
+def build_salon(app, api, clock):
     """A till's day in progress: ids 1 everywhere, an open sale with a client, a paid one, a cancelled one."""
     add_item(api, "CUT", "Coupe femme", "40.00", category="cut")
     reward = add_reward(api, "10 € off", 100)
@@ -35,12 +35,7 @@ def build_salon(app, api):
 
 
 # Made once per module and backend; each test has a copy of its database (conftest.Prepared).
-prepared, database_url, clock, api = prepared_fixtures(build_salon)
-
-
-@pytest.fixture
-def salon(prepared):
-    return prepared.fresh_data()
+prepared, database_url, clock, api, salon = prepared_fixtures(build_salon, "salon")
 
 
 def snapshot(app) -> dict:

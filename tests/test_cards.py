@@ -5,10 +5,10 @@ API's client answers and the receipt's QR code leading to it; the /r/<code> refe
 import re
 from datetime import date
 
-import pytest
 import zxingcpp
 from PIL import Image
 
+from conftest import prepared_fixtures
 from salon_setup import add_item, add_reward, give_points, new_client, sell, set_program
 from panel.logins import log_in, post_form
 from printing.escpos_reader import decode
@@ -43,8 +43,7 @@ def qr_text_of(response) -> str:
     return found.text
 
 
-@pytest.fixture
-def hélène(app, api, clock):
+def build_hélène(app, api, clock):
     add_item(api, "BRUSH", "Brushing", "30.00", category="cut")
     add_reward(api, "10 € offerts", 100)
     add_reward(api, "Bon de 25 €", 250, value="25.00")
@@ -54,6 +53,10 @@ def hélène(app, api, clock):
         sell(api, client["id"], ("BRUSH", 1, "30.00"))
         clock.advance(days=1)
     return client
+
+
+# Made once per module and backend; each test that uses it has a copy of its database (conftest.Prepared).
+prepared, database_url, clock, api, hélène = prepared_fixtures(build_hélène, "hélène")
 
 
 def test_the_card_shows_the_till_s_summary_the_last_visits_and_the_referral_qr(app, api, client, hélène):

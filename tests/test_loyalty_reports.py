@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from conftest import prepared_fixtures
 from salon_setup import add_item, add_reward, balance, give_points, new_client, sell, set_program
 
 
@@ -20,8 +21,7 @@ def redeem_and_pay(api, client_id, reward_id):
     return api.ok("POST", f"/sales/{sale['id']}/payments", {"amount": held["due"], "method": "card"})
 
 
-@pytest.fixture
-def year(app, api, clock):
+def build_year(app, api, clock):
     """A year of a chain's clients; `expected` holds each one's lifetime points as the test gave them."""
     set_program(api, points_per_unit="1", validity_months=12, referrer_bonus=30, welcome_bonus=10)
     add_item(api, "CUT", "Coupe femme", "40.00", category="cut")
@@ -78,6 +78,10 @@ def year(app, api, clock):
     api.ok("POST", f"/sales/{held['id']}/redemptions", {"reward_id": small["id"]})  # held: not redeemed
     clients = {"Paul": paul, "Éloïse": eloise, "Zoë": zoe, "Ægir": aegir, "Nina": nina, "Xavier": gone}
     return {"clients": clients, "lifetime": lifetime, "big": big, "small": small}
+
+
+# Made once per module and backend; each test that uses it has a copy of its database (conftest.Prepared).
+prepared, database_url, clock, api, year = prepared_fixtures(build_year, "year")
 
 
 def names(items):

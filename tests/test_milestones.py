@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from conftest import prepared_fixtures
 from salon_setup import add_item, add_reward, add_rule, balance, give_points, new_client, sell, set_program
 
 CODE = re.compile(r"^[A-Z]{6}$")
@@ -22,12 +23,15 @@ def pay(api, sale):
     return api.ok("POST", f"/sales/{sale['id']}/payments", {"amount": sale["due"], "method": "card"})
 
 
-@pytest.fixture
-def salon(api):
+def build_salon(app, api, clock):
     set_program(api, reward_mode="milestone", points_per_unit="1")
     add_item(api, "CUT", "Coupe", "40.00", category="cut")
     add_item(api, "COLOUR", "Couleur", "90.00", category="colour")
     return {"ten": add_reward(api, "10 € off", 100), "big": add_reward(api, "25 € voucher", 250, value="25.00")}
+
+
+# Made once per module and backend; each test that uses it has a copy of its database (conftest.Prepared).
+prepared, database_url, clock, api, salon = prepared_fixtures(build_salon, "salon")
 
 
 def test_photo_studio_scenario_1_in_milestone_mode(api):

@@ -50,7 +50,7 @@ def created_token(output: str) -> str:
     return output.strip().splitlines()[-1]
 
 
-def build_chain(app, api) -> tuple[Chain, dict[str, str]]:
+def build_chain(app, api, clock) -> tuple[Chain, dict[str, str]]:
     """Both salons set up as an installer would (`salon add`, `token create`, `staff add`), then a day of
     Paris' business: sales open, paid (with its print job) and cancelled, each with lines and a reward.
     Returns the chain without its API clients (each test has its own, see `chain`) and Lyon's tokens."""
@@ -124,12 +124,12 @@ def build_chain(app, api) -> tuple[Chain, dict[str, str]]:
 
 
 # Made once per module and backend; each test has a copy of its database (conftest.Prepared).
-prepared, database_url, clock, api = prepared_fixtures(build_chain)
+prepared, database_url, clock, api, chain_parts = prepared_fixtures(build_chain, "chain_parts")
 
 
 @pytest.fixture
-def chain(prepared, api, client) -> Chain:
-    chain, lyon_tokens = prepared.fresh_data()
+def chain(chain_parts, api, client) -> Chain:
+    chain, lyon_tokens = chain_parts
     chain.paris, chain.lyon = api, ApiClient(client, lyon_tokens["till"], lyon_tokens["manager"])
     return chain
 

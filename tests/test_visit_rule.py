@@ -5,16 +5,20 @@ from datetime import date
 import pytest
 
 from pos_loyalty.services import recalculation
+from conftest import prepared_fixtures
 from salon_setup import add_item, add_reward, add_rule, balance, give_points, new_client, sell, set_program
 
 
-@pytest.fixture
-def stamp_card(api):
+def build_stamp_card(app, api, clock):
     """The booking app's card: no points per euro, 1 point per visit."""
     set_program(api, points_per_unit="0", discounted_sales_earn=False, subscribers_earn=False)
     add_item(api, "CUT", "Coupe femme", "40.00", category="cut")
     add_item(api, "FRINGE", "Frange", "12.00", category="cut")
     return add_rule(api, kind="visit", points=1)
+
+
+# Made once per module and backend; each test that uses it has a copy of its database (conftest.Prepared).
+prepared, database_url, clock, api, stamp_card = prepared_fixtures(build_stamp_card, "stamp_card")
 
 
 def test_ten_paid_visits_give_ten_points(api, stamp_card):
