@@ -61,16 +61,32 @@ class Server:
         self.server.task_dispatcher.shutdown(timeout=2)
 
 
+POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+CREATED_DATABASES: list[str] = []  # dropped when the run ends (drop_databases)
+
+
 def database_url(kind: str, folder: Path, name: str) -> str:
     if kind == "sqlite":
         return f"sqlite:///{folder / name}.sqlite"
     import psycopg
 
-    admin = "postgresql://postgres@127.0.0.1:5432/postgres"
     database = f"pl_bench_{name}_{random.randrange(10**6)}"
-    with psycopg.connect(admin, autocommit=True) as connection:
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{database}"')
+    CREATED_DATABASES.append(database)
     return f"postgresql://postgres@127.0.0.1:5432/{database}"
+
+
+def drop_databases() -> None:
+    """The run's PostgreSQL databases, a million ledger entries each: not left behind on the server."""
+    if not CREATED_DATABASES:
+        return
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+        for database in CREATED_DATABASES:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    CREATED_DATABASES.clear()
 
 
 def make_app(url: str):
@@ -675,4 +691,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    finally:
+        drop_databases()
