@@ -9,24 +9,19 @@ loopback port on the first line of stdout and serves until its stdin closes."""
 from __future__ import annotations
 
 import sys
-import threading
 
 SERVE_THREADS = 8  # pos-loyalty serve's default (pos_loyalty/cli.py)
 
 
 def main() -> int:
-    from waitress.server import create_server
+    from served import serve_until_stdin_closes
 
     from pos_loyalty import create_app
     from pos_loyalty.serving import settle_for_serving
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "SECRET_KEY": "bench", "PRINT_WORKER": "manual"})
     settle_for_serving()  # as pos-loyalty serve does
-    server = create_server(app, host="127.0.0.1", port=0, threads=SERVE_THREADS)
-    print(server.effective_port, flush=True)
-    threading.Thread(target=server.run, daemon=True).start()
-    sys.stdin.read()  # until the benchmark closes our stdin
-    return 0
+    return serve_until_stdin_closes(app, threads=SERVE_THREADS)
 
 
 if __name__ == "__main__":

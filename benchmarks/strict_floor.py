@@ -8,7 +8,6 @@ stdout and serves until its stdin closes (the benchmark ending, or dying, ends i
 from __future__ import annotations
 
 import sys
-import threading
 
 
 def make_app(url: str):
@@ -32,13 +31,9 @@ def make_app(url: str):
 
 
 def main() -> int:
-    from waitress.server import create_server
+    from served import serve_until_stdin_closes
 
-    server = create_server(make_app(sys.argv[1]), host="127.0.0.1", port=0, threads=4)
-    print(server.effective_port, flush=True)
-    threading.Thread(target=server.run, daemon=True).start()
-    sys.stdin.read()  # until the benchmark closes our stdin
-    return 0
+    return serve_until_stdin_closes(make_app(sys.argv[1]), threads=4)
 
 
 if __name__ == "__main__":
