@@ -3,8 +3,13 @@ form works without JavaScript, a row leads to the client's page; read at a desk 
 English (screenshots, nothing sticking out sideways)."""
 import pytest
 
-from test_loyalty_reports import year  # noqa: F401 - the year of clients the API tests build
+from conftest import prepared_fixtures
+from test_loyalty_reports import build_year
 from tests.panel.steps import fits_the_screen, log_in
+
+
+# The year of clients the API tests build, once per module and backend (conftest.Prepared).
+prepared, database_url, clock, api, year = prepared_fixtures(build_year, "year")
 
 pytestmark = [pytest.mark.sqlite_only, pytest.mark.browser]
 

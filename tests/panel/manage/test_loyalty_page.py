@@ -4,8 +4,13 @@ import re
 
 import pytest
 
-from test_loyalty_reports import year  # noqa: F401 - the year of clients the API tests build
+from conftest import prepared_fixtures
+from test_loyalty_reports import build_year
 from tests.panel.logins import csrf_of, log_in
+
+
+# The year of clients the API tests build, once per module and backend (conftest.Prepared).
+prepared, database_url, clock, api, year = prepared_fixtures(build_year, "year")
 
 pytestmark = pytest.mark.sqlite_only
 
