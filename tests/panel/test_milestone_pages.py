@@ -136,6 +136,28 @@ def test_in_redeem_mode_nothing_is_asked(app, api, salon):
     assert answer.status_code == 302 and any(r["name"] == "Soin offert" for r in rewards(api))
 
 
+@pytest.mark.parametrize("lang, intro, terms, label", [
+    ("en", "as a code, when their lifetime points reach a threshold", "off at 100 lifetime points",
+     "Lifetime points that issue it"),
+    ("fr", "sous forme de code, quand leurs points cumulés atteignent un seuil", "à 100 points cumulés",
+     "Points cumulés qui la déclenchent"),
+    ("it", "come codice, quando i loro punti accumulati raggiungono una soglia", "a 100 punti accumulati",
+     "Punti accumulati che lo sbloccano")])
+def test_the_rewards_page_speaks_of_thresholds_in_milestone_mode(app, api, milestone, lang, intro, terms, label):
+    browser = as_manager(app, lang)
+    page = text(browser.get("/manage/rewards").get_data(as_text=True))
+    assert intro in page and terms in page and label in page
+    assert "spend their points" not in page and "Points it costs" not in page and "for 100 points" not in page
+    edit = text(browser.get(f"/manage/rewards/{milestone['reward']['id']}").get_data(as_text=True))
+    assert label in edit and terms in edit
+
+
+def test_the_rewards_page_speaks_of_costs_in_redeem_mode(app, api, salon):
+    page = text(as_manager(app).get("/manage/rewards").get_data(as_text=True))
+    assert "What clients spend their points on" in page and "Points it costs" in page and "for 100 points" in page
+    assert "lifetime points" not in page
+
+
 # --- /manage/clients/<id> -------------------------------------------------------------------------------
 def test_the_client_page_lists_the_codes_and_voids_one(app, api, milestone):
     marc = milestone["marc"]
@@ -147,6 +169,9 @@ def test_the_client_page_lists_the_codes_and_voids_one(app, api, milestone):
     assert "10 € offerts" in row and "to use" in row and "Void" in row
     next_reward = text(page[page.index('data-testid="next-reward"'):page.index("</p>", page.index('data-testid="next-reward"'))])
     assert "lifetime points" in next_reward and "it costs" not in next_reward  # nothing costs points here
+    waiting = text(page[page.index('data-testid="eligible"'):page.index("</ul>", page.index('data-testid="eligible"'))])
+    assert "10 € offerts · issued at 100 lifetime points" in waiting and "Rewards waiting as codes" in text(page)
+    assert "Rewards redeemable now" not in text(page)
     answer = post(browser, path, f"{path}/codes/{code['grant_id']}/void")
     assert answer.status_code == 302
     assert codes_of(app, marc["id"])[0]["status"] == "void"

@@ -14,6 +14,7 @@ from pos_loyalty.extensions import db
 from pos_loyalty.models import CatalogueCategory, CatalogueItem
 from pos_loyalty.panel.context import current_salon, date_locale, money, number_locale, ratio
 from pos_loyalty.runtime import runtime
+from pos_loyalty.services import milestones
 
 
 def rule_sentence(kind: str, params: dict) -> str:
@@ -206,6 +207,8 @@ def reward_terms(fields: dict) -> str:
         what = _("a free %(item)s", item=_item_name(str(value or "")))
     else:
         what = str(value)
+    if milestones.in_milestone_mode():  # points are never spent: the reward is issued at a threshold
+        return _("%(what)s at %(points)s lifetime points", what=what, points=cost)
     return _("%(what)s for %(points)s points", what=what, points=cost)
 
 
