@@ -59,7 +59,15 @@ def sale_paid_notices(sale, client: Client, account, clock: SalonTime, terms) ->
             reward_within_reach(client, crossed[-1], after, sale.id, clock)  # the dearest: the best news
     if terms.referral_thanks_email and client.referrer_id and client.first_paid_sale_id == sale.id:
         referrer = db.session.get(Client, client.referrer_id)
-        if may_write_to(referrer):
-            bonus = sum(entry.points for entry in db.session.scalars(select(LedgerEntry).where(
-                LedgerEntry.sale_id == sale.id, LedgerEntry.account_id != account.id, LedgerEntry.points > 0)))
-            referral_thanks(referrer, client, bonus, clock)
+        bonus = sum(entry.points for entry in db.session.scalars(select(LedgerEntry).where(
+            LedgerEntry.sale_id == sale.id, LedgerEntry.account_id != account.id, LedgerEntry.points > 0)))
+        thank_the_referrer(referrer, client, bonus, clock, terms)
+
+
+def thank_the_referrer(referrer: Client, referred: Client, bonus: int, clock: SalonTime, terms) -> bool:
+    """The referrer's thank-you, when the programme says so and the referrer accepts mails: at the referred
+    client's first paid sale, or when a manager records the referral with its bonuses given at once (then no
+    first sale pays them again). Once per referred client either way (the mail's key)."""
+    if not (mail_enabled() and terms.referral_thanks_email and may_write_to(referrer)):
+        return False
+    return referral_thanks(referrer, referred, bonus, clock)

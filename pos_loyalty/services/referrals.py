@@ -65,6 +65,9 @@ def add_referral(actor: Actor, client_id: int, code: str, bonuses_now: bool) -> 
             client.first_paid_sale_id = BONUSES_GIVEN_BY_HAND
             credited = {"referrer_bonus": sum(e.points for e in earnings if e.kind == "referral"),
                         "welcome_bonus": sum(e.points for e in earnings if e.kind == "welcome")}
+            from pos_loyalty.services.mail_notices import thank_the_referrer  # an outbox row: never a delay
+
+            thank_the_referrer(referrer, client, credited["referrer_bonus"], clock, terms)
         db.session.flush()
         audit.record(actor, "client.referral", f"client {client.id}", {"referred_by": None},
                      {"referred_by": referrer.referral_code, "bonuses": "now" if bonuses_now else "first_paid_sale",

@@ -259,6 +259,53 @@ def test_referral_thanks_when_the_referred_client_first_pays(app, api, smtp):
     assert "Paul" in parts(message)[0] and "50 points" in parts(message)[0]
 
 
+def refer_by_hand(app, client_id: int, code: str, bonuses_now: bool) -> None:
+    from pos_loyalty.models import Salon
+    from pos_loyalty.services.actor import Actor
+    from pos_loyalty.services.referrals import add_referral
+
+    with app.app_context():
+        salon_id = db.session.scalars(select(Salon.id).order_by(Salon.id)).first()
+        add_referral(Actor("Isabelle", "manager", salon_id, channel="panel"), client_id, code, bonuses_now)
+
+
+def test_a_referral_recorded_with_its_bonuses_now_thanks_the_referrer_once(app, api, smtp):
+    set_program(api, points_per_unit="1", referrer_bonus=40, referral_thanks_email=True)
+    add_item(api, "CUT", "Cut", "30.00")
+    referrer = marie(api)
+    friend = new_client(api, "Léon", "Petit")
+    sell(api, friend["id"], ("CUT", 1, "30.00"))  # paid before anyone knew of the referral
+    refer_by_hand(app, friend["id"], referrer["referral_code"], bonuses_now=True)
+    sell(api, friend["id"], ("CUT", 1, "30.00"))
+    send(app)
+    [message] = smtp.messages
+    assert message["To"] == "marie@example.com" and message["Subject"] == "Merci pour votre parrainage"
+    assert "Léon" in parts(message)[0] and "40 points" in parts(message)[0]
+
+
+def test_a_referral_recorded_for_the_first_sale_thanks_the_referrer_at_that_sale(app, api, smtp):
+    set_program(api, points_per_unit="1", referrer_bonus=40, referral_thanks_email=True)
+    add_item(api, "CUT", "Cut", "30.00")
+    referrer = marie(api)
+    friend = new_client(api, "Léon", "Petit")
+    refer_by_hand(app, friend["id"], referrer["referral_code"], bonuses_now=False)
+    send(app)
+    assert smtp.messages == []  # nothing yet: the bonus comes with the first paid sale
+    sell(api, friend["id"], ("CUT", 1, "30.00"))
+    send(app)
+    [message] = smtp.messages
+    assert "Léon" in parts(message)[0] and "40 points" in parts(message)[0]
+
+
+def test_a_referral_recorded_by_hand_thanks_nobody_when_the_programme_says_not_to(app, api, smtp):
+    set_program(api, points_per_unit="1", referrer_bonus=40, referral_thanks_email=False)
+    referrer = marie(api)
+    friend = new_client(api, "Léon", "Petit")
+    refer_by_hand(app, friend["id"], referrer["referral_code"], bonuses_now=True)
+    send(app)
+    assert smtp.messages == [] and outbox(app) == []
+
+
 def test_without_an_smtp_url_nothing_is_written(app_config, smtp):
     from pos_loyalty import create_app
 
