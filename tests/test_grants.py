@@ -80,6 +80,10 @@ def test_refund_of_a_sale_paid_with_a_granted_reward_gives_the_grant_back(api):
     summary = api.ok("GET", f"/clients/{client['id']}/loyalty")
     assert [g["grant_id"] for g in summary["granted_rewards"]] == [grant["grant_id"]]
     assert summary["balance"] == 0
+    history = api.ok("GET", f"/clients/{client['id']}/ledger")["items"]
+    assert f"Vente n° {sale['id']} remboursée : « 10 € off » (offerte) peut resservir" in [  # the salon's language
+        e["description"] for e in history if e["kind"] == "refund" and e["points"] == 0]
+    assert sum(e["points"] for e in history) == 0  # the balance is still the ledger's sum
 
     again = sell(api, client["id"], ("CUT", 1, "60.00"), pay=False)
     held = api.ok("POST", f"/sales/{again['id']}/redemptions",

@@ -189,7 +189,7 @@ def test_a_redemption_gives_either_a_reward_or_a_code(api, salon, body):
 def test_a_refund_makes_the_code_usable_again(api, salon):
     lea = new_client(api, "Léa", "Bernard")
     give_points(api, lea["id"], 150)
-    [code] = [c["code"] for c in codes_of(api, lea["id"])]
+    [(code, reward_name)] = [(c["code"], c["name"]) for c in codes_of(api, lea["id"])]
     sale = open_sale(api, lea["id"], "COLOUR", "90.00")
     api.ok("POST", f"/sales/{sale['id']}/redemptions", {"code": code})
     pay(api, {"id": sale["id"], "due": "80.00"})
@@ -199,6 +199,10 @@ def test_a_refund_makes_the_code_usable_again(api, salon):
     assert refund["points_reversed"] == 80 and refund["points_returned"] == 0
     assert [c["status"] for c in codes_of(api, lea["id"])] == ["issued"]
     assert balance(api, lea["id"]) == 150
+    latest = api.ok("GET", f"/clients/{lea['id']}/ledger")["items"][:2]  # newest first: the history says so
+    again_usable = [e for e in latest if e["kind"] == "refund" and e["points"] == 0]
+    assert [e["description"] for e in again_usable] == [  # in the salon's language
+        f"Vente n° {sale['id']} remboursée : le code {code} (« {reward_name} ») peut resservir"]
     again = open_sale(api, lea["id"])
     assert api.ok("POST", f"/sales/{again['id']}/redemptions", {"code": code})["due"] == "30.00"
 

@@ -74,8 +74,17 @@ def refund_sale(actor: Actor, sale_id: int) -> RefundResult:
                 if redemption.status != "deducted":
                     continue
                 if redemption.grant_id:  # a granted reward comes back as a grant, not as points
-                    db.session.get(RewardGrant, redemption.grant_id).status = "available"
+                    grant = db.session.get(RewardGrant, redemption.grant_id)
+                    grant.status = "available"
                     redemption.status = "returned"
+                    # The history says so, as it said the reward was used (a 0-point line: no points move).
+                    words = (say(clock.salon.locale, N_("Sale #%(sale)s refunded: code %(code)s (“%(name)s”) can be"
+                                                        " used again"), sale=sale.id, code=grant.code,
+                                 name=redemption.name) if grant.code else
+                             say(clock.salon.locale, N_("Sale #%(sale)s refunded: “%(name)s” (granted) can be used"
+                                                        " again"), sale=sale.id, name=redemption.name))
+                    ledger.record_event(client_account, at=clock.now, kind="refund", description=words,
+                                        reward_id=redemption.reward_id, **source)
                     continue
                 entry = db.session.get(LedgerEntry, redemption.entry_id)
                 ledger.give_back(client_account, entry, kind="refund",
