@@ -28,9 +28,7 @@ def lock_accounts(client_ids: list[int]) -> dict[int, PointsAccount]:
 
 @functools.cache
 def _accounts_query():
-    # The clients come along (read, not locked): the answer that follows (a sale's quote) reads them.
-    return _with_open_lots(select(PointsAccount, Client).join(Client, Client.id == PointsAccount.client_id)
-                           .where(PointsAccount.client_id.in_(bindparam("client_ids", expanding=True))))
+    return _locking(select(PointsAccount).where(PointsAccount.client_id.in_(bindparam("client_ids", expanding=True))))
 
 
 def lock_payer_accounts(client_id: int) -> tuple[Client, dict[int, PointsAccount]]:
@@ -52,37 +50,28 @@ def _payer_accounts_query():
     client_id = bindparam("client_id")
     referrer = (select(Client.referrer_id).where(Client.id == client_id, Client.first_paid_sale_id.is_(None))
                 .scalar_subquery())
-    return _with_open_lots(select(PointsAccount, Client).join(Client, Client.id == PointsAccount.client_id)
-                           .where(or_(PointsAccount.client_id == client_id, PointsAccount.client_id == referrer)),
-                           lock={"of": (PointsAccount, Client), "key_share": True})
+    return _locking(select(PointsAccount, Client).join(Client, Client.id == PointsAccount.client_id)
+                    .where(or_(PointsAccount.client_id == client_id, PointsAccount.client_id == referrer)),
+                    lock={"of": (PointsAccount, Client), "key_share": True})
 
 
-def _with_open_lots(query, lock: dict | None = None):
-    """The accounts locked (the row as it is once locked, even if this session read it before) with their
-    open lots in the same round trip: what a locked account's use case reads next (sweep, debit)."""
-    return (query.add_columns(PointsLot)
-            .outerjoin(PointsLot, (PointsLot.account_id == PointsAccount.id) & LOT_IS_OPEN)
-            .order_by(PointsAccount.id, PointsLot.id).with_for_update(**(lock or {"of": PointsAccount}))
+def _locking(query, lock: dict | None = None):
+    """The accounts locked, each row as it is once the lock is granted (even if this session read it before).
+
+    Their open lots are read by a statement of their own once the locks are held (open_lots): on PostgreSQL
+    a row joined to the locking statement without being locked keeps the version of that statement's start,
+    so lots read with the lock would be those from before the payment this one waited for."""
+    return (query.order_by(PointsAccount.id).with_for_update(**(lock or {"of": PointsAccount}))
             .execution_options(populate_existing=True))
 
 
 def _remember_locked(rows) -> dict[int, PointsAccount]:
-    """Rows of (account, ..., lot or None), an account per open lot: the accounts, known locked, and their
-    open lots, known complete while the lock is held (see open_lots)."""
-    accounts, lots = {}, {}
-    for row in rows:
-        account = row.PointsAccount
-        accounts[account.id] = account
-        account_lots = lots.setdefault(account.id, [])
-        if row.PointsLot is not None:
-            account_lots.append(row.PointsLot)
+    """The accounts of `rows`, known locked by this use case (see open_lots)."""
+    accounts = {row.PointsAccount.id: row.PointsAccount for row in rows}
     cache = use_case_cache()
     if cache is not None:
         cache.setdefault("locked_accounts", set()).update(accounts)
         cache.setdefault("accounts_by_client", {}).update({account.client_id: account for account in accounts.values()})
-        known = cache.setdefault("open_lots", {})
-        for account_id, account_lots in lots.items():
-            known.setdefault(account_id, account_lots)  # locked before: its lots in memory are the newer ones
     return {account.client_id: account for account in accounts.values()}
 
 

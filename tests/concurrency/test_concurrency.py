@@ -76,8 +76,9 @@ def till_worker(args) -> tuple[list[int], list[int]]:
 
 
 def books(database_url: str, client_ids: list[int]) -> dict[int, tuple[int, int, int]]:
-    """(balance, ledger sum, held) per client, read straight from the database."""
-    from pos_loyalty.models import LedgerEntry, PointsAccount
+    """(balance, ledger sum, held) per client, read straight from the database; and every account's lots
+    hold exactly its balance (a debit taken from a lot read before another till's debit of it would not)."""
+    from pos_loyalty.models import LedgerEntry, PointsAccount, PointsLot
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x"})
     with app.app_context():
@@ -85,6 +86,9 @@ def books(database_url: str, client_ids: list[int]) -> dict[int, tuple[int, int,
         for client_id in client_ids:
             account = db.session.scalars(select(PointsAccount).where(PointsAccount.client_id == client_id)).one()
             total = db.session.scalar(select(func.sum(LedgerEntry.points)).where(LedgerEntry.account_id == account.id))
+            in_lots = db.session.scalar(select(func.coalesce(func.sum(PointsLot.remaining), 0))
+                                        .where(PointsLot.account_id == account.id))
+            assert in_lots - account.debt == account.balance, (client_id, in_lots, account.debt, account.balance)
             result[client_id] = (account.balance, total, account.held)
         db.engine.dispose()
     return result
