@@ -23,15 +23,31 @@ MAX_LINES = 200
 
 
 @functools.cache
-def _sale_query(lock: bool):
+def _sale_query(fresh: bool):
     """Built once per kind (the statement and its cache key are reused by every request)."""
     # With its lines, rewards and payments in the same round trip: a sale read is almost always priced.
     query = (select(Sale).where(Sale.id == bindparam("sale_id"), Sale.salon_id == bindparam("salon_id"))
              .options(joinedload(Sale.lines), joinedload(Sale.redemptions), joinedload(Sale.payments)))
-    if lock:
-        # The row as it is once locked, even if this session read it before.
-        query = query.with_for_update(of=Sale).execution_options(populate_existing=True)
+    if fresh:  # the rows as they are now, even if this session read them before
+        query = query.execution_options(populate_existing=True)
     return query
+
+
+@functools.cache
+def _sale_lock():
+    return (select(Sale.id).where(Sale.id == bindparam("sale_id"), Sale.salon_id == bindparam("salon_id"))
+            .with_for_update())
+
+
+def _lock_sale(params: dict) -> bool:
+    """Lock the sale's row; False when there is no such sale. On PostgreSQL the sale and its lines, rewards
+    and payments are then read by a statement of their own: a locking statement that waited for another
+    till's change of this sale sees the sale's row as it is now but the rows joined to it as they were
+    when it began (a reward held meanwhile would be missing from the payment). On SQLite the transaction
+    holds the database's write lock from its first statement: what it reads is already current."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return True
+    return db.session.scalar(_sale_lock(), params) is not None
 
 
 def get_sale(actor: Actor, sale_id: int, *, lock: bool = False) -> Sale:
@@ -45,7 +61,10 @@ def get_sale(actor: Actor, sale_id: int, *, lock: bool = False) -> Sale:
     sale = locked.get(sale_id)
     if sale is not None and sale.salon_id == actor.salon_id:
         return sale
-    sale = db.session.scalars(_sale_query(lock), {"sale_id": sale_id, "salon_id": actor.salon_id}).unique().first()
+    params = {"sale_id": sale_id, "salon_id": actor.salon_id}
+    sale = None
+    if not lock or _lock_sale(params):
+        sale = db.session.scalars(_sale_query(lock), params).unique().first()
     if sale is None:
         raise NotFound(f"Sale {sale_id} does not exist.", code="sale_not_found")
     if lock and cache is not None:

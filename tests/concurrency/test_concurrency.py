@@ -230,3 +230,34 @@ def test_one_granted_reward_applied_at_two_tills_at_once_is_used_once(gunicorn_s
             blocker.commit()
             answers = sorted(future.result(timeout=30)[0] for future in pending)
     assert answers == [201, 409]
+
+
+def pay(args):
+    base_url, token, sale_id, amount = args
+    return call(base_url, token, "POST", f"/sales/{sale_id}/payments", {"amount": amount, "method": "card"})
+
+
+def test_a_payment_waiting_for_another_tills_change_of_the_sale_sees_that_change(gunicorn_server, postgres_url):
+    """Another till adds a line to the sale while this one takes the payment: the payment waits for the sale
+    and then prices it with that line. The amount typed for one line is only a part payment of two."""
+    import psycopg
+
+    till, _, client_ids, _ = prepare(postgres_url)
+    base = gunicorn_server.url
+    code, sale = call(base, till, "POST", "/sales", {"client_id": client_ids[0], "lines": [{"code": "CUT", "quantity": 1}]})
+    assert code == 201 and sale["due"] == "10.00", sale
+    with psycopg.connect(postgres_url) as other_till:
+        other_till.execute("SELECT id FROM sales WHERE id = %s FOR UPDATE", (sale["id"],))
+        other_till.execute("INSERT INTO sale_lines (sale_id, position, code, name, kind, category, quantity,"
+                           " unit_price) VALUES (%s, 1, 'CUT', 'Cut', 'service', 'cut', 1, 1000)", (sale["id"],))
+        with ProcessPoolExecutor(1) as pool:
+            pending = pool.submit(pay, (base, till, sale["id"], "10.00"))
+            deadline = time.monotonic() + 30
+            while waiting_on_a_lock(postgres_url) < 1:
+                assert time.monotonic() < deadline, "the payment never waited for the sale"
+                time.sleep(0.01)
+            other_till.commit()
+            code, paid = pending.result(timeout=30)
+    assert code == 201, paid
+    assert (paid["status"], paid["sale"]["total"], paid["sale"]["due"]) == ("open", "20.00", "10.00")
+    assert [line["position"] for line in paid["sale"]["lines"]] == [0, 1]
