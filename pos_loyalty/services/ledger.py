@@ -22,13 +22,14 @@ from pos_loyalty.services.transaction import use_case_cache
 
 def lock_accounts(client_ids: list[int]) -> dict[int, PointsAccount]:
     """Lock several accounts in id order, so two transactions locking the same pair never deadlock."""
-    rows = db.session.execute(_accounts_query(), {"client_ids": list(client_ids)}).all()
+    rows = db.session.execute(_accounts_query(_lots_come_along()), {"client_ids": list(client_ids)}).all()
     return _remember_locked(rows)
 
 
 @functools.cache
-def _accounts_query():
-    return _locking(select(PointsAccount).where(PointsAccount.client_id.in_(bindparam("client_ids", expanding=True))))
+def _accounts_query(with_lots: bool):
+    return _locking(select(PointsAccount).where(PointsAccount.client_id.in_(bindparam("client_ids", expanding=True))),
+                    with_lots=with_lots)
 
 
 def lock_payer_accounts(client_id: int) -> tuple[Client, dict[int, PointsAccount]]:
@@ -37,7 +38,7 @@ def lock_payer_accounts(client_id: int) -> tuple[Client, dict[int, PointsAccount
     clients' rows come along, locked too (FOR NO KEY UPDATE: a sale attaching the client still key-shares
     it), so they are read as they are once the locks are granted: another till may have paid this client's
     first sale while this one waited, and the referral bonus is paid once."""
-    rows = db.session.execute(_payer_accounts_query(), {"client_id": client_id}).all()
+    rows = db.session.execute(_payer_accounts_query(_lots_come_along()), {"client_id": client_id}).all()
     clients = {row.Client.id: row.Client for row in rows}
     if client_id not in clients:
         raise LookupError(f"client {client_id} has no points account")
@@ -45,33 +46,53 @@ def lock_payer_accounts(client_id: int) -> tuple[Client, dict[int, PointsAccount
 
 
 @functools.cache
-def _payer_accounts_query():
+def _payer_accounts_query(with_lots: bool):
     """Built once (statement and cache key reused): lock_payer_accounts runs at every payment."""
     client_id = bindparam("client_id")
     referrer = (select(Client.referrer_id).where(Client.id == client_id, Client.first_paid_sale_id.is_(None))
                 .scalar_subquery())
     return _locking(select(PointsAccount, Client).join(Client, Client.id == PointsAccount.client_id)
                     .where(or_(PointsAccount.client_id == client_id, PointsAccount.client_id == referrer)),
-                    lock={"of": (PointsAccount, Client), "key_share": True})
+                    lock={"of": (PointsAccount, Client), "key_share": True}, with_lots=with_lots)
 
 
-def _locking(query, lock: dict | None = None):
-    """The accounts locked, each row as it is once the lock is granted (even if this session read it before).
+def _lots_come_along() -> bool:
+    """Whether the locking statement may bring the accounts' open lots too. On SQLite the transaction holds
+    the database's write lock from its first statement, so what it reads is current. On PostgreSQL a row
+    joined to a locking statement without being locked keeps the version of that statement's start: after
+    waiting for another till's payment, the lots would be those from before it. There they are read by a
+    statement of their own once the locks are held (open_lots)."""
+    return db.session.get_bind().dialect.name == "sqlite"
 
-    Their open lots are read by a statement of their own once the locks are held (open_lots): on PostgreSQL
-    a row joined to the locking statement without being locked keeps the version of that statement's start,
-    so lots read with the lock would be those from before the payment this one waited for."""
-    return (query.order_by(PointsAccount.id).with_for_update(**(lock or {"of": PointsAccount}))
-            .execution_options(populate_existing=True))
+
+def _locking(query, lock: dict | None = None, with_lots: bool = False):
+    """The accounts locked, each row as it is once the lock is granted (even if this session read it before)."""
+    if with_lots:
+        query = (query.add_columns(PointsLot)
+                 .outerjoin(PointsLot, (PointsLot.account_id == PointsAccount.id) & LOT_IS_OPEN)
+                 .order_by(PointsLot.id))
+    return (query.order_by(None).order_by(PointsAccount.id, *([PointsLot.id] if with_lots else []))
+            .with_for_update(**(lock or {"of": PointsAccount})).execution_options(populate_existing=True))
 
 
 def _remember_locked(rows) -> dict[int, PointsAccount]:
-    """The accounts of `rows`, known locked by this use case (see open_lots)."""
-    accounts = {row.PointsAccount.id: row.PointsAccount for row in rows}
+    """The accounts of `rows`, known locked by this use case, and their open lots when the rows bring them
+    (an account per open lot), known complete while the lock is held (see open_lots)."""
+    accounts, lots = {}, {}
+    for row in rows:
+        account = row.PointsAccount
+        accounts[account.id] = account
+        if "PointsLot" in row._fields:
+            account_lots = lots.setdefault(account.id, [])
+            if row.PointsLot is not None:
+                account_lots.append(row.PointsLot)
     cache = use_case_cache()
     if cache is not None:
         cache.setdefault("locked_accounts", set()).update(accounts)
         cache.setdefault("accounts_by_client", {}).update({account.client_id: account for account in accounts.values()})
+        known = cache.setdefault("open_lots", {})
+        for account_id, account_lots in lots.items():
+            known.setdefault(account_id, account_lots)  # locked before: its lots in memory are the newer ones
     return {account.client_id: account for account in accounts.values()}
 
 
