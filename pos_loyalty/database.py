@@ -7,6 +7,15 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 
+def reads_are_current_under_lock(session) -> bool:
+    """Whether a statement that locks rows also reads the rows joined to them as they are now. On SQLite yes:
+    every transaction holds the database's write lock from its first statement. On PostgreSQL no: a locking
+    statement that waited for another transaction sees the locked rows as they are now but the rows joined
+    to them as they were when it began, so what the lock guards is read by a statement of its own once the
+    lock is held (services/sales.py get_sale, services/ledger.py open_lots)."""
+    return session.get_bind().dialect.name == "sqlite"
+
+
 def configure_engine(engine: Engine) -> None:
     if getattr(engine, "_pos_loyalty_configured", False):
         return
@@ -32,7 +41,6 @@ def configure_engine(engine: Engine) -> None:
         # The write lock is taken at the start: two tills moving one client's points queue up instead of
         # failing with "database is locked" halfway (SQLite has no SELECT ... FOR UPDATE).
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-
 
 
 def _keep_prepared_statements(engine: Engine) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, func, or_, select
 
 from pos_loyalty.core.lots import LotView, is_expired, plan_credit, plan_debit
 from pos_loyalty.core.messages import message_fields, say
+from pos_loyalty.database import reads_are_current_under_lock
 from pos_loyalty.extensions import db
 from pos_loyalty.translatable import N_
 from pos_loyalty.models import LOT_IS_OPEN, Client, LedgerEntry, LotConsumption, PointsAccount, PointsLot, Redemption
@@ -57,12 +58,9 @@ def _payer_accounts_query(with_lots: bool):
 
 
 def _lots_come_along() -> bool:
-    """Whether the locking statement may bring the accounts' open lots too. On SQLite the transaction holds
-    the database's write lock from its first statement, so what it reads is current. On PostgreSQL a row
-    joined to a locking statement without being locked keeps the version of that statement's start: after
-    waiting for another till's payment, the lots would be those from before it. There they are read by a
-    statement of their own once the locks are held (open_lots)."""
-    return db.session.get_bind().dialect.name == "sqlite"
+    """Whether the locking statement may bring the accounts' open lots too: only where it reads them as they
+    are once the lock is held (database.reads_are_current_under_lock); elsewhere open_lots reads them after."""
+    return reads_are_current_under_lock(db.session)
 
 
 def _locking(query, lock: dict | None = None, with_lots: bool = False):
@@ -280,7 +278,7 @@ def client_and_live_balance(client_id: int, today: date, *, key_share: bool = Fa
     row is key-share locked (a sale being given this client: see services/sales.py) and read as it is now."""
     cache = use_case_cache() or {}
     locked = cache.get("accounts_by_client", {})
-    if client_id in locked:
+    if client_id in locked and not key_share:  # the key-share lock is still to take
         return db.session.get(Client, client_id), locked[client_id], live_balance(locked[client_id], today)
     known = cache.get("live_balances", {}).get((client_id, today))
     if known is not None and not key_share:

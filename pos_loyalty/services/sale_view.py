@@ -102,8 +102,9 @@ def sale_quote(sale: Sale, money: SaleMoney, clock: SalonTime) -> SaleQuote:
     no balance shows: `balance_after` is None, and an open sale earns nothing."""
     enabled = current_terms().enabled
     if sale.status == "open":
-        live = None
+        live = client = None
         if sale.client_id and enabled:  # read before the quote, which reads the client: one round trip for both
+            # `client` is held here: the identity map keeps objects weakly, and the quote finds it there.
             client, _, live = ledger.client_and_live_balance(sale.client_id, clock.today)
         quote = quote_open_sale(sale, money, clock)
         to_redeem = sum(r.points_cost for r in sale.redemptions if r.status == "held")

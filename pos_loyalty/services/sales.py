@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from pos_loyalty.core.errors import Conflict, Invalid, NotFound
+from pos_loyalty.database import reads_are_current_under_lock
 from pos_loyalty.extensions import db
 from pos_loyalty.hookspecs import SaleEvent
 from pos_loyalty.models import Client, Sale, SaleLine, Till
@@ -40,12 +41,10 @@ def _sale_lock():
 
 
 def _lock_sale(params: dict) -> bool:
-    """Lock the sale's row; False when there is no such sale. On PostgreSQL the sale and its lines, rewards
-    and payments are then read by a statement of their own: a locking statement that waited for another
-    till's change of this sale sees the sale's row as it is now but the rows joined to it as they were
-    when it began (a reward held meanwhile would be missing from the payment). On SQLite the transaction
-    holds the database's write lock from its first statement: what it reads is already current."""
-    if db.session.get_bind().dialect.name == "sqlite":
+    """Lock the sale's row; False when there is no such sale. Where a locking statement could see the
+    sale's lines, rewards and payments as they were before the change it waited for (PostgreSQL: see
+    database.reads_are_current_under_lock), they are read by a statement of their own once it is held."""
+    if reads_are_current_under_lock(db.session):
         return True
     return db.session.scalar(_sale_lock(), params) is not None
 
