@@ -149,13 +149,15 @@ def test_the_rewards_page_speaks_of_thresholds_in_milestone_mode(app, api, miles
     assert intro in page and terms in page and label in page
     assert "spend their points" not in page and "Points it costs" not in page and "for 100 points" not in page
     edit = text(browser.get(f"/manage/rewards/{milestone['reward']['id']}").get_data(as_text=True))
-    assert label in edit and terms in edit
+    assert label in edit and terms in edit and "keep the points it cost" not in edit
 
 
 def test_the_rewards_page_speaks_of_costs_in_redeem_mode(app, api, salon):
     page = text(as_manager(app).get("/manage/rewards").get_data(as_text=True))
     assert "What clients spend their points on" in page and "Points it costs" in page and "for 100 points" in page
     assert "lifetime points" not in page
+    edit = text(as_manager(app).get(f"/manage/rewards/{salon['reward']['id']}").get_data(as_text=True))
+    assert "keep the points it cost then" in edit and "Codes already issued" not in edit
 
 
 # --- /manage/clients/<id> -------------------------------------------------------------------------------
