@@ -29,7 +29,9 @@ def lock_accounts(client_ids: list[int]) -> dict[int, PointsAccount]:
 
 @functools.cache
 def _accounts_query(with_lots: bool):
-    return _locking(select(PointsAccount).where(PointsAccount.client_id.in_(bindparam("client_ids", expanding=True))),
+    """The clients' rows come along, unlocked: the answer names the client (one round trip fewer)."""
+    return _locking(select(PointsAccount, Client).join(Client, Client.id == PointsAccount.client_id)
+                    .where(PointsAccount.client_id.in_(bindparam("client_ids", expanding=True))),
                     with_lots=with_lots)
 
 

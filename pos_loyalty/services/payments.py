@@ -57,7 +57,7 @@ def take_payment(actor: Actor, sale_id: int, amount: Decimal, method: str) -> Pa
         if settling:
             settle(sale, clock, actor, accounts, quote)
             use_case_cache()["settled_sales"] = {sale.id}  # its every ledger entry was written here
-        db.session.flush()  # once, after every write: the answer shows the ids
+        db.session.flush()  # once, after every write (in one round trip): the answer shows the ids
         # While the program is disabled no balance shows, not even in the answer to the till.
         balance = accounts[sale.client_id].balance if sale.client_id and current_terms().enabled else None
         return PaymentResult(sale=sale, status=sale.status, points_earned=sale.points_earned,
