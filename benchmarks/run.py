@@ -317,14 +317,22 @@ def bulk_history(app, clients: int, entries: int) -> tuple[int, int, float]:
                 db.session.execute(db.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                            f"(SELECT max(id) FROM {table}))"))
             db.session.commit()
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                # Vacuumed as a chain's database is in its steady state: otherwise autovacuum wakes up for the
-                # million rows just inserted and shares the two cores with the steps being measured.
-                connection.exec_driver_sql("VACUUM (ANALYZE)")
-        else:
-            db.session.execute(db.text("ANALYZE"))
-            db.session.commit()
+        settle_database()
     return first, first + clients - 1, time.perf_counter() - started
+
+
+def settle_database() -> None:
+    """After a bulk load (the demo's year, the history above), the database as it is in its steady state:
+    vacuumed and analysed. Otherwise autovacuum wakes up for the rows just written and shares the two cores
+    with the steps being measured (inside an app context)."""
+    from pos_loyalty.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM (ANALYZE)")
+    else:
+        db.session.execute(db.text("ANALYZE"))
+        db.session.commit()
 
 
 def balance_ratio(app, base: str, token: str, small_client: int, big_client: int, rounds: int) -> dict:
@@ -600,6 +608,7 @@ def main() -> int:
 
         client_ids = [c.id for c in db.session.scalars(db.select(Client).limit(50))]
         reward_id = db.session.scalars(db.select(Reward).order_by(Reward.points_cost)).first().id
+        settle_database()  # the demo's year was just written
     server = AppServer(main_url)  # as `pos-loyalty serve` runs it: its own process
     floor_server = Server(floor_app(database_url(options.database, folder, "floor")))
     strict_floor = StrictFloor(database_url(options.database, folder, "strict_floor"))

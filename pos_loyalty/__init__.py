@@ -84,3 +84,7 @@ def _normalise_database_url(app: Flask) -> None:
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url[len(prefix):]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # The connection used last goes out first: a quiet till's requests keep one warm connection, with the
+        # statements psycopg prepared on it (a FIFO pool hands out each in turn, every one of them cold).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_use_lifo": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}

@@ -18,7 +18,7 @@ flushes, a mapper with inheritance or a composite key, a large batch) goes throu
 does everything on SQLite, where a statement is a function call, not a round trip."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, literal_column, update
 from sqlalchemy.sql.elements import ClauseElement
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy.orm.attributes import instance_state
@@ -205,7 +205,7 @@ class _Plan:
         shape = (tuple((state.mapper, shape_of(self.values[state])) for state in self.inserts),
                  tuple((state.mapper, shape_of(self.changes[state])) for state in self.updates))
         connection = self.session.connection()
-        statement = _statement(shape, connection.dialect)
+        sql = _statement_sql(shape, connection.dialect)
         parameters = {}
         for prefix, states, rows in (("i", self.inserts, self.values), ("u", self.updates, self.changes)):
             for number, state in enumerate(states):
@@ -213,8 +213,8 @@ class _Plan:
                     if not isinstance(value, _NewRow):
                         parameters[f"{prefix}{number}_{column.key}"] = value
                 if prefix == "u":
-                    parameters[f"u{number}_key"] = state.identity[0]
-        row = connection.exec_driver_sql(statement.sql, statement.parameters(parameters)).one()
+                    parameters[f"u{number}_row_key__"] = state.identity[0]
+        row = connection.exec_driver_sql(sql, _processed(shape, parameters, connection.dialect)).one()
         keys, counts = row[:len(self.inserts)], row[len(self.inserts):]
         for state, count in zip(self.updates, counts):
             if count != 1:
@@ -245,54 +245,85 @@ class _Plan:
         del objects
 
 
-class _Statement:
-    """One shape of writes compiled once: its SQL and how each parameter is bound (Money to cents...)."""
+class _Fragment:
+    """One row's INSERT or UPDATE for a table and a set of columns, compiled once by SQLAlchemy (its column
+    types' casts, its quoting) with placeholders: `__P__` before each parameter's name, `__REF_<column>__`
+    where a column names a row inserted by another CTE. A statement is these fragments put side by side, so a
+    new combination of rows (one lot more taken) costs string joins, not a compilation."""
 
-    def __init__(self, construct, dialect):
+    def __init__(self, kind: str, mapper, columns: tuple, dialect):
+        table, key_column = mapper.local_table, mapper.primary_key[0]
+        values = {column.key: (literal_column(f"(SELECT {referenced} FROM __REF_{column.key}__)") if referenced
+                               else bindparam(f"__P__{column.key}", type_=column.type))
+                  for column, referenced in columns}
+        if kind == "insert":
+            construct = insert(table).values(values).returning(key_column)
+        else:
+            construct = (update(table).where(key_column == bindparam("__P__row_key__", type_=key_column.type))
+                         .values(values).returning(key_column))
         compiled = construct.compile(dialect=dialect)
         self.sql = compiled.string
-        self.processors = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+        self.processors = {name[len("__P__"):]: bind.type.dialect_impl(dialect).bind_processor(dialect)
                            for name, bind in compiled.binds.items()}
-
-    def parameters(self, values: dict) -> dict:
-        processors = self.processors
-        return {name: (processors[name](value) if processors[name] else value) for name, value in values.items()}
+        self.key_name = key_column.key
 
 
-_STATEMENTS: dict = {}  # shape -> _Statement; a till's use cases make a few dozen shapes
-_MAX_STATEMENTS = 512
+_FRAGMENTS: dict = {}  # (kind, mapper, columns, dialect name) -> _Fragment: a few per table
+_STATEMENTS: dict = {}  # shape -> SQL text; a till's use cases make a few dozen shapes
+_MAX_CACHED = 1024
 
 
-def _statement(shape: tuple, dialect) -> _Statement:
-    """The statement for a shape of writes: building and compiling a dozen CTEs costs more than sending them,
-    so each shape is built once (SQLAlchemy's own cache would still walk the whole construct every time)."""
+def _fragment(kind: str, mapper, columns: tuple, dialect) -> _Fragment:
+    key = (kind, mapper, columns, dialect.name)
+    known = _FRAGMENTS.get(key)
+    if known is None:
+        if len(_FRAGMENTS) >= _MAX_CACHED:
+            _FRAGMENTS.clear()
+        known = _FRAGMENTS[key] = _Fragment(kind, mapper, columns, dialect)
+    return known
+
+
+def _fragment_columns(columns: tuple, inserts: tuple) -> tuple:
+    """(column, the referenced row's key name or None) for each column of a row of the shape."""
+    return tuple((column, inserts[reference][0].primary_key[0].key if reference is not None else None)
+                 for column, reference in columns)
+
+
+def _statement_sql(shape: tuple, dialect) -> str:
     known = _STATEMENTS.get(shape)
     if known is not None:
         return known
     inserts, updates = shape
-    ctes, outputs = [], []
-
-    def bound(prefix, number, column, reference):
-        if reference is not None:
-            mapper = inserts[reference][0]
-            return select(ctes[reference].c[mapper.primary_key[0].key]).scalar_subquery()
-        return bindparam(f"{prefix}{number}_{column.key}", type_=column.type)
-
-    for number, (mapper, columns) in enumerate(inserts):
-        key_column = mapper.primary_key[0]
-        values = {column.key: bound("i", number, column, reference) for column, reference in columns}
-        ctes.append(insert(mapper.local_table).values(values).returning(key_column).cte(f"i{number}"))
-        outputs.append(select(ctes[-1].c[key_column.key]).scalar_subquery())
-    for number, (mapper, columns) in enumerate(updates):
-        key_column = mapper.primary_key[0]
-        values = {column.key: bound("u", number, column, reference) for column, reference in columns}
-        written = (update(mapper.local_table).where(key_column == bindparam(f"u{number}_key", type_=key_column.type))
-                   .values(values).returning(key_column).cte(f"u{number}"))
-        outputs.append(select(func.count()).select_from(written).scalar_subquery())
-    if len(_STATEMENTS) >= _MAX_STATEMENTS:
+    parts, outputs = [], []
+    for prefix, kind, rows in (("i", "insert", inserts), ("u", "update", updates)):
+        for number, (mapper, columns) in enumerate(rows):
+            fragment = _fragment(kind, mapper, _fragment_columns(columns, inserts), dialect)
+            sql = fragment.sql.replace("__P__", f"{prefix}{number}_")
+            for column, reference in columns:
+                if reference is not None:
+                    sql = sql.replace(f"__REF_{column.key}__", f"i{reference}")
+            parts.append(f"{prefix}{number} AS ({sql})")
+            outputs.append(f"(SELECT {fragment.key_name} FROM {prefix}{number})" if kind == "insert"
+                           else f"(SELECT count(*) FROM {prefix}{number})")
+    sql = "WITH " + ", ".join(parts) + " SELECT " + ", ".join(outputs)
+    if len(_STATEMENTS) >= _MAX_CACHED:
         _STATEMENTS.clear()
-    statement = _STATEMENTS[shape] = _Statement(select(*outputs), dialect)
-    return statement
+    _STATEMENTS[shape] = sql
+    return sql
+
+
+def _processed(shape: tuple, parameters: dict, dialect) -> dict:
+    """The parameters bound as their columns' types bind them (Money to cents, aware times to UTC)."""
+    inserts, updates = shape
+    processed = {}
+    for prefix, kind, rows in (("i", "insert", inserts), ("u", "update", updates)):
+        for number, (mapper, columns) in enumerate(rows):
+            fragment = _fragment(kind, mapper, _fragment_columns(columns, inserts), dialect)
+            start = f"{prefix}{number}_"
+            for name, processor in fragment.processors.items():
+                value = parameters[start + name]
+                processed[start + name] = processor(value) if processor else value
+    return processed
 
 
 def _plain(value):
