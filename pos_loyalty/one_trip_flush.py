@@ -21,6 +21,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, insert, literal_column, update
 from sqlalchemy.sql.elements import ClauseElement
 from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy.orm import ColumnProperty
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.base import NO_VALUE, PASSIVE_NO_INITIALIZE
 from sqlalchemy.orm.exc import StaleDataError
@@ -119,8 +120,11 @@ class _Plan:
     def _read_changed(self, state) -> None:
         mapper = _simple_mapper(state)
         changes = self.changes[state]
-        for prop in mapper.column_attrs:
-            history = state.attrs[prop.key].history
+        for key in list(state.committed_state):  # what was set since the last flush, as the ORM's update reads it
+            prop = mapper.attrs.get(key)
+            if prop is None or not isinstance(prop, ColumnProperty):
+                continue
+            history = state.manager[key].impl.get_history(state, state.dict, PASSIVE_NO_INITIALIZE)
             if not history.has_changes():
                 continue
             column = prop.columns[0]
@@ -130,8 +134,9 @@ class _Plan:
 
     def _sync_relationships(self, state) -> None:
         """The foreign keys a flush would copy from related objects (relationships.py's sync)."""
+        pending = state in self.new_rows
         for prop in state.mapper.relationships:
-            if prop.viewonly:
+            if prop.viewonly or (not pending and prop.key not in state.committed_state):
                 continue
             history = state.manager[prop.key].impl.get_history(state, state.dict, PASSIVE_NO_INITIALIZE)
             if not history.has_changes():

@@ -41,11 +41,29 @@ def lock_payer_accounts(client_id: int) -> tuple[Client, dict[int, PointsAccount
     clients' rows come along, locked too (FOR NO KEY UPDATE: a sale attaching the client still key-shares
     it), so they are read as they are once the locks are granted: another till may have paid this client's
     first sale while this one waited, and the referral bonus is paid once."""
+    cache = use_case_cache()
+    known = (cache or {}).get("payer_locks", {}).get(client_id)
+    if known is not None:  # locked already by this use case (services/sales.py get_sale with lock_payer)
+        return known
     rows = db.session.execute(_payer_accounts_query(_lots_come_along()), {"client_id": client_id}).all()
     clients = {row.Client.id: row.Client for row in rows}
     if client_id not in clients:
         raise LookupError(f"client {client_id} has no points account")
-    return clients[client_id], _remember_locked(rows)
+    locked = clients[client_id], _remember_locked(rows)
+    if cache is not None:
+        cache.setdefault("payer_locks", {})[client_id] = locked
+    return locked
+
+
+def remember_open_lots(accounts: dict[int, PointsAccount], lots: list[PointsLot]) -> None:
+    """The open lots of accounts this use case locked, read by a statement of its own after the lock (see
+    open_lots): kept as complete while the lock is held."""
+    by_account = {account.id: [] for account in accounts.values()}
+    for lot in lots:
+        by_account[lot.account_id].append(lot)
+    known = use_case_cache().setdefault("open_lots", {})
+    for account_id, account_lots in by_account.items():
+        known.setdefault(account_id, sorted(account_lots, key=lambda lot: lot.id))
 
 
 @functools.cache

@@ -37,7 +37,7 @@ class PaymentResult:
 
 def take_payment(actor: Actor, sale_id: int, amount: Decimal, method: str) -> PaymentResult:
     with transaction():
-        sale = get_sale(actor, sale_id, lock=True)
+        sale = get_sale(actor, sale_id, lock=True, lock_payer=True)
         require_open(sale)
         clock = salon_time(actor.salon_id)
         accounts = _lock_and_sweep(sale, clock) if sale.client_id else {}  # before pricing: see below

@@ -11,7 +11,7 @@ from pos_loyalty.core.errors import Conflict, Invalid, NotFound
 from pos_loyalty.database import reads_are_current_under_lock
 from pos_loyalty.extensions import db
 from pos_loyalty.hookspecs import SaleEvent
-from pos_loyalty.models import Client, Sale, SaleLine, Till
+from pos_loyalty.models import LOT_IS_OPEN, Client, PointsLot, Sale, SaleLine, Till
 from pos_loyalty.runtime import runtime
 from pos_loyalty.services import ledger
 from pos_loyalty.services.actor import Actor
@@ -40,6 +40,36 @@ def _sale_lock():
             .with_for_update())
 
 
+@functools.cache
+def _sale_lock_with_client():
+    return (select(Sale.id, Sale.client_id)
+            .where(Sale.id == bindparam("sale_id"), Sale.salon_id == bindparam("salon_id")).with_for_update())
+
+
+@functools.cache
+def _sale_and_lots_query():
+    """The sale as _sale_query(True) reads it, with the open lots of the accounts locked before it."""
+    return (_sale_query(True).add_columns(PointsLot)
+            .outerjoin(PointsLot, PointsLot.account_id.in_(bindparam("account_ids", expanding=True)) & LOT_IS_OPEN))
+
+
+def _locked_with_payer(params: dict) -> Sale | None:
+    """A payment's locks and reads on PostgreSQL in three round trips instead of four: the sale's row locked
+    (its client as it is under the lock), then the client's and referrer's accounts locked
+    (ledger.lock_payer_accounts), then the sale with its lines, rewards and payments and the accounts' open
+    lots in one statement: begun once both locks are held, it reads them as they are now."""
+    row = db.session.execute(_sale_lock_with_client(), params).first()
+    if row is None:
+        return None
+    if row.client_id is None:
+        return db.session.scalars(_sale_query(True), params).unique().first()
+    _client, accounts = ledger.lock_payer_accounts(row.client_id)
+    rows = db.session.execute(_sale_and_lots_query(), {
+        **params, "account_ids": [account.id for account in accounts.values()]}).unique().all()
+    ledger.remember_open_lots(accounts, [lot for _sale, lot in rows if lot is not None])
+    return rows[0][0] if rows else None
+
+
 def _lock_sale(params: dict) -> bool:
     """Lock the sale's row; False when there is no such sale. Where a locking statement could see the
     sale's lines, rewards and payments as they were before the change it waited for (PostgreSQL: see
@@ -49,12 +79,14 @@ def _lock_sale(params: dict) -> bool:
     return db.session.scalar(_sale_lock(), params) is not None
 
 
-def get_sale(actor: Actor, sale_id: int, *, lock: bool = False) -> Sale:
+def get_sale(actor: Actor, sale_id: int, *, lock: bool = False, lock_payer: bool = False) -> Sale:
     """The acting salon's sale. Another salon's sale answers exactly as a sale that does not exist: its
     existence is none of this salon's business (the clients and points are shared, the sales are not).
 
     A sale this use case locked already is the one in memory: nobody else can change it until the use case
-    ends, and its objects carry this use case's own changes (the answer to a write reads it again)."""
+    ends, and its objects carry this use case's own changes (the answer to a write reads it again).
+    `lock_payer` (with `lock`): the accounts a payment of the sale moves are locked too, right after the sale
+    (ledger.lock_payer_accounts, which then answers from memory), with their open lots read."""
     cache = use_case_cache()
     locked = cache.setdefault("locked_sales", {}) if cache is not None else {}
     sale = locked.get(sale_id)
@@ -62,7 +94,9 @@ def get_sale(actor: Actor, sale_id: int, *, lock: bool = False) -> Sale:
         return sale
     params = {"sale_id": sale_id, "salon_id": actor.salon_id}
     sale = None
-    if not lock or _lock_sale(params):
+    if lock and lock_payer and not reads_are_current_under_lock(db.session):
+        sale = _locked_with_payer(params)
+    elif not lock or _lock_sale(params):
         sale = db.session.scalars(_sale_query(lock), params).unique().first()
     if sale is None:
         raise NotFound(f"Sale {sale_id} does not exist.", code="sale_not_found")
