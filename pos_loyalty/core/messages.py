@@ -66,10 +66,22 @@ def _written(value: object, locale: str, number_locale: str, date_locale: str) -
         if "message" in value:
             return render(locale, value["message"], value.get("values"), number_locale, date_locale)
         if "money" in value:
-            return format_currency(Decimal(value["money"]), value["currency"], locale=number_locale)
+            return _money_written(value["money"], value["currency"], number_locale)
         if "date" in value:
-            return format_date(date.fromisoformat(value["date"]), format="short", locale=date_locale)
+            return _date_written(value["date"], date_locale)
     return value
+
+
+# Babel's formatting is a pure function of its inputs and costs tens of microseconds a call; a quote writes a
+# few amounts and dates per sale, and a recalculation thousands of the same ones.
+@lru_cache(maxsize=4096)
+def _money_written(amount: str, currency: str, locale: str) -> str:
+    return format_currency(Decimal(amount), currency, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _date_written(day: str, locale: str) -> str:
+    return format_date(date.fromisoformat(day), format="short", locale=locale)
 
 
 def render(locale: str, msgid: str, values: dict | None = None, number_locale: str | None = None,

@@ -21,17 +21,20 @@ from pos_loyalty.models import LOT_IS_OPEN, Client, LedgerEntry, LotConsumption,
 from pos_loyalty.services.transaction import use_case_cache
 
 
-def lock_accounts(client_ids: list[int]) -> dict[int, PointsAccount]:
-    """Lock several accounts in id order, so two transactions locking the same pair never deadlock."""
-    rows = db.session.execute(_accounts_query(_lots_come_along()), {"client_ids": list(client_ids)}).all()
+def lock_accounts(client_ids: list[int], *, with_clients: bool = False) -> dict[int, PointsAccount]:
+    """Lock several accounts in id order, so two transactions locking the same pair never deadlock.
+    `with_clients`: the clients' rows come along, unlocked (an answer naming the client reads none again)."""
+    rows = db.session.execute(_accounts_query(_lots_come_along(), with_clients),
+                              {"client_ids": list(client_ids)}).all()
     return _remember_locked(rows)
 
 
 @functools.cache
-def _accounts_query(with_lots: bool):
-    """The clients' rows come along, unlocked: the answer names the client (one round trip fewer)."""
-    return _locking(select(PointsAccount, Client).join(Client, Client.id == PointsAccount.client_id)
-                    .where(PointsAccount.client_id.in_(bindparam("client_ids", expanding=True))),
+def _accounts_query(with_lots: bool, with_clients: bool):
+    query = select(PointsAccount)
+    if with_clients:
+        query = query.add_columns(Client).join(Client, Client.id == PointsAccount.client_id)
+    return _locking(query.where(PointsAccount.client_id.in_(bindparam("client_ids", expanding=True))),
                     with_lots=with_lots)
 
 
@@ -127,7 +130,8 @@ def _is_locked(account: PointsAccount) -> bool:
 
 
 def lock_account(client_id: int) -> PointsAccount:
-    return lock_accounts([client_id])[client_id]
+    """One client's account, its client's row along (the use cases locking one account answer with it)."""
+    return lock_accounts([client_id], with_clients=True)[client_id]
 
 
 def open_lots(account: PointsAccount) -> list[PointsLot]:
