@@ -214,11 +214,11 @@ class _Plan:
         parameters = {}
         for prefix, states, rows in (("i", self.inserts, self.values), ("u", self.updates, self.changes)):
             for number, state in enumerate(states):
-                for column, value in rows[state].items():
+                for position, value in enumerate(rows[state].values()):  # named by position: short SQL
                     if not isinstance(value, _NewRow):
-                        parameters[f"{prefix}{number}_{column.key}"] = value
+                        parameters[f"{prefix}{number}_{position}"] = value
                 if prefix == "u":
-                    parameters[f"u{number}_row_key__"] = state.identity[0]
+                    parameters[f"u{number}_k"] = state.identity[0]
         row = connection.exec_driver_sql(sql, _processed(shape, parameters, connection.dialect)).one()
         keys, counts = row[:len(self.inserts)], row[len(self.inserts):]
         for state, count in zip(self.updates, counts):
@@ -252,19 +252,20 @@ class _Plan:
 
 class _Fragment:
     """One row's INSERT or UPDATE for a table and a set of columns, compiled once by SQLAlchemy (its column
-    types' casts, its quoting) with placeholders: `__P__` before each parameter's name, `__REF_<column>__`
+    types' casts, its quoting) with placeholders: `__P__` before each parameter's name (the column's position,
+    or `k` for the key of the row updated: psycopg caches its parsing of SQL up to 4 KB only), `__REF_<column>__`
     where a column names a row inserted by another CTE. A statement is these fragments put side by side, so a
     new combination of rows (one lot more taken) costs string joins, not a compilation."""
 
     def __init__(self, kind: str, mapper, columns: tuple, dialect):
         table, key_column = mapper.local_table, mapper.primary_key[0]
         values = {column.key: (literal_column(f"(SELECT {referenced} FROM __REF_{column.key}__)") if referenced
-                               else bindparam(f"__P__{column.key}", type_=column.type))
-                  for column, referenced in columns}
+                               else bindparam(f"__P__{position}", type_=column.type))
+                  for position, (column, referenced) in enumerate(columns)}
         if kind == "insert":
             construct = insert(table).values(values).returning(key_column)
         else:
-            construct = (update(table).where(key_column == bindparam("__P__row_key__", type_=key_column.type))
+            construct = (update(table).where(key_column == bindparam("__P__k", type_=key_column.type))
                          .values(values).returning(key_column))
         compiled = construct.compile(dialect=dialect)
         self.sql = compiled.string
