@@ -226,7 +226,7 @@ def create_client():
 def attach(client_id: int | None) -> None:
     actor, screen = panel_actor(), current_screen()
     session.pop("pending_reward", None)  # chosen for the client being replaced
-    if screen.sale_id and sales.get_sale(actor, screen.sale_id).status == "open":
+    if screen.sale_id and sales.sale_status(actor, screen.sale_id) == "open":
         sales.attach_client(actor, screen.sale_id, client_id)
         show(actor, sale_id=screen.sale_id, client_id=client_id)
     else:
@@ -259,7 +259,7 @@ def add_line():
         except AmountError:
             flash(_("The price is not a number."), "error")
             return None
-    if screen.sale_id and sales.get_sale(actor, screen.sale_id).status == "open":
+    if screen.sale_id and sales.sale_status(actor, screen.sale_id) == "open":
         sales.add_line(actor, screen.sale_id, line)
     else:
         sale = sales.create_sale(actor, {"client_id": screen.client_id, "lines": [line]})
@@ -291,7 +291,7 @@ def apply_reward():
     if reward_id is None:
         abort(400)
     actor, screen = panel_actor(), current_screen()
-    open_sale = screen.sale_id and sales.get_sale(actor, screen.sale_id).status == "open"
+    open_sale = screen.sale_id and sales.sale_status(actor, screen.sale_id) == "open"
     if not open_sale and screen.client_id is not None:
         # No sale yet: the reward is remembered and held by the first line (checked then, like any hold).
         get_reward(reward_id)  # 404 for a reward that does not exist

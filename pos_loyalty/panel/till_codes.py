@@ -53,7 +53,7 @@ def redeem_code():
         code = normalise_code(typed)
         if code is None:
             raise CodeRefused(_("A code is six letters."), code="code_refused")
-        open_sale = bool(screen.sale_id) and sales.get_sale(actor, screen.sale_id).status == "open"
+        open_sale = bool(screen.sale_id) and sales.sale_status(actor, screen.sale_id) == "open"
         attached = sales.get_sale(actor, screen.sale_id).client_id if open_sale else screen.client_id
         grant = redemptions.usable_code(code, attached)  # the API's own checks, before anything changes
         if attached is None:

@@ -105,6 +105,20 @@ def get_sale(actor: Actor, sale_id: int, *, lock: bool = False, lock_payer: bool
     return sale
 
 
+def sale_status(actor: Actor, sale_id: int) -> str:
+    """The acting salon's sale's status alone (the till asks whether the sale on its screen is still open
+    before adding to it): one column, not the sale with its lines. NotFound as get_sale."""
+    status = db.session.scalar(_status_query(), {"sale_id": sale_id, "salon_id": actor.salon_id})
+    if status is None:
+        raise NotFound(f"Sale {sale_id} does not exist.", code="sale_not_found")
+    return status
+
+
+@functools.cache
+def _status_query():
+    return select(Sale.status).where(Sale.id == bindparam("sale_id"), Sale.salon_id == bindparam("salon_id"))
+
+
 def require_open(sale: Sale) -> None:
     if sale.status != "open":
         raise Conflict(f"Sale {sale.id} is {sale.status}: it can no longer change.", code=f"sale_{sale.status}",
