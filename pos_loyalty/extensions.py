@@ -10,5 +10,5 @@ class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base, session_options={"class_": OneTripSession})
+db = SQLAlchemy(model_class=Base, session_options={"class_": OneTripSession, "expire_on_commit": False})
 migrate = Migrate()
