@@ -36,12 +36,7 @@ def _sale_query(fresh: bool):
 
 @functools.cache
 def _sale_lock():
-    return (select(Sale.id).where(Sale.id == bindparam("sale_id"), Sale.salon_id == bindparam("salon_id"))
-            .with_for_update())
-
-
-@functools.cache
-def _sale_lock_with_client():
+    """The sale's row locked; its client as it is under the lock (a payment locks that client's accounts next)."""
     return (select(Sale.id, Sale.client_id)
             .where(Sale.id == bindparam("sale_id"), Sale.salon_id == bindparam("salon_id")).with_for_update())
 
@@ -58,7 +53,7 @@ def _locked_with_payer(params: dict) -> Sale | None:
     (its client as it is under the lock), then the client's and referrer's accounts locked
     (ledger.lock_payer_accounts), then the sale with its lines, rewards and payments and the accounts' open
     lots in one statement: begun once both locks are held, it reads them as they are now."""
-    row = db.session.execute(_sale_lock_with_client(), params).first()
+    row = db.session.execute(_sale_lock(), params).first()
     if row is None:
         return None
     if row.client_id is None:
